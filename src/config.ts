@@ -1,0 +1,174 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from './clusters/ConfigError.js';
+import type { AuthMode } from './context.js';
+
+export interface ServeConfig {
+  readonly command: 'serve';
+  readonly source:
+    | { readonly kind: 'demo' }
+    | { readonly kind: 'kubeconfig'; readonly path: string; readonly contexts: readonly string[] }
+    | { readonly kind: 'in-cluster' };
+  readonly port: number;
+  readonly host: string;
+  readonly auth: AuthMode;
+  readonly deadlineMs: number;
+  readonly attemptTimeoutMs: number;
+  readonly maxRefs: number;
+  readonly demoLatencyMs: number;
+  readonly logLevel: string;
+}
+
+export interface SimulateConfig {
+  readonly command: 'simulate';
+  readonly port: number;
+  readonly host: string;
+  readonly name: string;
+  readonly latencyMs: number;
+  readonly tls: boolean;
+  readonly logLevel: string;
+}
+
+export type Config = ServeConfig | SimulateConfig;
+
+export const USAGE = `Usage:
+  image-gateway [serve] [options]
+    --demo                 serve two simulated clusters, "east" and "west", started in-process
+    --kubeconfig PATH      read clusters from a kubeconfig (default: $KUBECONFIG)
+    --context NAME         select a context; repeatable; default: every context
+    --in-cluster           use the pod's service account against its own cluster ("local")
+    --port N               default 4000 (env PORT); 0 picks a free port
+    --host ADDR            default 127.0.0.1
+    --auth MODE            serviceaccount (default) | passthrough
+    --deadline-ms N        time budget of one GraphQL request (default 30000)
+    --attempt-timeout-ms N timeout of one upstream attempt (default 10000)
+    --max-refs N           most refs of one imageStreamImages call (default 500)
+    --latency-ms N         with --demo: simulated API latency (default 0)
+    --log-level LEVEL      fatal|error|warn|info|debug|silent (default info)
+  image-gateway simulate [--port N] [--host ADDR] [--name NAME] [--latency-ms L] [--tls]
+    run one simulated OpenShift image API on its own
+`;
+
+function integer(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Parses argv (without node and the script) and the environment into a frozen config. */
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Config {
+  const [first, ...rest] = argv;
+  const command = first === 'simulate' || first === 'serve' ? first : 'serve';
+  const args = first === 'simulate' || first === 'serve' ? rest : [...argv];
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        demo: { type: 'boolean' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string', multiple: true },
+        'in-cluster': { type: 'boolean' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        auth: { type: 'string' },
+        'deadline-ms': { type: 'string' },
+        'attempt-timeout-ms': { type: 'string' },
+        'max-refs': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'log-level': { type: 'string' },
+        name: { type: 'string' },
+        tls: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) throw new ConfigError('help');
+  const logLevel = v['log-level'] ?? 'info';
+  if (!LOG_LEVELS.has(logLevel))
+    throw new ConfigError(
+      `--log-level must be one of ${[...LOG_LEVELS].join(', ')}, got "${logLevel}"`,
+    );
+  const port = integer(
+    v.port ?? env['PORT'],
+    v.port === undefined && env['PORT'] !== undefined ? 'PORT' : '--port',
+    command === 'simulate' ? 0 : 4000,
+    0,
+    65535,
+  );
+  const host = v.host ?? '127.0.0.1';
+
+  if (command === 'simulate') {
+    for (const flag of ['demo', 'kubeconfig', 'context', 'in-cluster', 'auth'] as const) {
+      if (v[flag] !== undefined) throw new ConfigError(`--${flag} does not apply to "simulate"`);
+    }
+    const name = v.name ?? 'sim';
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name))
+      throw new ConfigError(`--name must be a DNS-1123 label, got "${name}"`);
+    return Object.freeze({
+      command,
+      port,
+      host,
+      name,
+      latencyMs: integer(v['latency-ms'], '--latency-ms', 0, 0, 600_000),
+      tls: v.tls === true,
+      logLevel,
+    });
+  }
+
+  if (v.name !== undefined || v.tls !== undefined)
+    throw new ConfigError('--name and --tls belong to "simulate"');
+  const sources = [
+    v.demo ? '--demo' : '',
+    v['in-cluster'] ? '--in-cluster' : '',
+    v.kubeconfig !== undefined ? '--kubeconfig' : '',
+  ].filter(Boolean);
+  if (sources.length > 1) throw new ConfigError(`choose one of ${sources.join(', ')}`);
+  let source: ServeConfig['source'];
+  if (v.demo) source = { kind: 'demo' };
+  else if (v['in-cluster']) source = { kind: 'in-cluster' };
+  else {
+    const path = v.kubeconfig ?? env['KUBECONFIG']?.split(':')[0];
+    if (!path)
+      throw new ConfigError(
+        'no clusters: pass --demo, --kubeconfig PATH (or set KUBECONFIG), or --in-cluster',
+      );
+    source = { kind: 'kubeconfig', path, contexts: Object.freeze([...(v.context ?? [])]) };
+  }
+  if (v.context !== undefined && source.kind !== 'kubeconfig')
+    throw new ConfigError('--context needs a kubeconfig');
+  if (v['latency-ms'] !== undefined && source.kind !== 'demo')
+    throw new ConfigError('--latency-ms applies to --demo only');
+  const auth = v.auth ?? 'serviceaccount';
+  if (auth !== 'serviceaccount' && auth !== 'passthrough')
+    throw new ConfigError(`--auth must be "serviceaccount" or "passthrough", got "${auth}"`);
+  return Object.freeze({
+    command,
+    source,
+    port,
+    host,
+    auth,
+    deadlineMs: integer(v['deadline-ms'], '--deadline-ms', 30_000, 100, 600_000),
+    attemptTimeoutMs: integer(v['attempt-timeout-ms'], '--attempt-timeout-ms', 10_000, 50, 600_000),
+    maxRefs: integer(v['max-refs'], '--max-refs', 500, 1, 10_000),
+    demoLatencyMs: integer(v['latency-ms'], '--latency-ms', 0, 0, 600_000),
+    logLevel,
+  });
+}

@@ -1,0 +1,81 @@
+import { setMaxListeners } from 'node:events';
+import type { GraphQLError } from 'graphql';
+import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
+import { GatewayError } from './errors.js';
+import { createLoaders, type Loaders } from './loaders/createLoaders.js';
+import type { Logger } from './logger.js';
+import type { CallOptions, ImageApiClient } from './upstream/createImageApiClient.js';
+
+export type AuthMode = 'serviceaccount' | 'passthrough';
+
+export interface Limits {
+  /** Most refs one imageStreamImages call takes. */
+  readonly maxRefs: number;
+  /** Largest `first` of a connection. */
+  readonly maxPageSize: number;
+}
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({ maxRefs: 500, maxPageSize: 500 });
+
+/** Everything a resolver may use for one GraphQL request. Created per request, never shared. */
+export interface GatewayContext {
+  readonly requestId: string;
+  readonly logger: Logger;
+  readonly registry: ClusterRegistry;
+  readonly loaders: Loaders;
+  readonly limits: Limits;
+  /** Per-call options: the request's deadline and, in passthrough mode, the caller's token. */
+  readonly call: CallOptions;
+  /**
+   * The client for a `cluster` argument, after checking the argument and (in passthrough
+   * mode) that the caller sent a token. Throws before any upstream call.
+   */
+  clientFor(cluster: string | null | undefined, argument?: string): ImageApiClient;
+  /** Errors to add to the response next to data (one failed cluster of a fan-out). */
+  readonly extraErrors: GraphQLError[];
+}
+
+export interface ContextOptions {
+  readonly requestId: string;
+  readonly logger: Logger;
+  readonly registry: ClusterRegistry;
+  readonly auth: AuthMode;
+  /** The caller's bearer token, when it sent one. */
+  readonly bearerToken: string | undefined;
+  /** Time budget of the whole request, ms. */
+  readonly deadlineMs: number;
+  readonly limits?: Limits;
+}
+
+export function createContext(options: ContextOptions): GatewayContext {
+  const signal = AbortSignal.timeout(options.deadlineMs);
+  // Every upstream call of the request listens on this one signal.
+  setMaxListeners(0, signal);
+  const call: CallOptions = {
+    signal,
+    deadlineAt: Date.now() + options.deadlineMs,
+    bearerToken: options.auth === 'passthrough' ? options.bearerToken : undefined,
+  };
+  return {
+    requestId: options.requestId,
+    logger: options.logger,
+    registry: options.registry,
+    loaders: createLoaders(options.registry, call),
+    limits: options.limits ?? DEFAULT_LIMITS,
+    call,
+    clientFor(cluster, argument) {
+      const client = options.registry.resolve(cluster, argument);
+      if (options.auth === 'passthrough' && !options.bearerToken) {
+        throw new GatewayError(
+          'UNAUTHENTICATED',
+          'This gateway forwards the caller\'s credentials: send "Authorization: Bearer <token>".',
+          {
+            cluster: client.cluster.name,
+          },
+        );
+      }
+      return client;
+    },
+    extraErrors: [],
+  };
+}

@@ -1,0 +1,35 @@
+import { EXAMPLE_QUERY } from './exampleQuery.js';
+
+const escapeHtml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * A small query page served with GET /graphql (Accept: text/html). It is self-contained: no
+ * CDN, no external script, so it works on an air-gapped cluster. (A bundled GraphiQL replaces it
+ * in a later change.)
+ */
+export function renderExplorerPage(): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>openshift-image-gateway</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:1rem;background:#f6f7f9;color:#151515}
+textarea,pre{width:100%;box-sizing:border-box;font:13px/1.4 ui-monospace,monospace}
+textarea{height:16rem}pre{background:#fff;border:1px solid #ccc;padding:.5rem;min-height:10rem;overflow:auto}
+label{display:block;margin:.5rem 0 .2rem}button{margin:.5rem 0;padding:.4rem 1rem}
+</style></head><body>
+<h1>openshift-image-gateway</h1>
+<p>POST GraphQL to this URL. The schema is in <code>schema.graphql</code>; introspection is on.</p>
+<label for="query">Query</label><textarea id="query">${escapeHtml(EXAMPLE_QUERY)}</textarea>
+<label for="token">Bearer token (only for --auth passthrough)</label><input id="token" type="password" size="60">
+<div><button id="run">Run</button></div>
+<pre id="result"></pre>
+<script>
+document.getElementById('run').addEventListener('click', async () => {
+  const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  const token = document.getElementById('token').value.trim();
+  if (token) headers.authorization = 'Bearer ' + token;
+  const res = await fetch(location.pathname, { method: 'POST', headers, body: JSON.stringify({ query: document.getElementById('query').value }) });
+  document.getElementById('result').textContent = JSON.stringify(await res.json(), null, 2);
+});
+</script></body></html>`;
+}

@@ -1,0 +1,152 @@
+import type {
+  ClusterResolvers,
+  ImageLocationResolvers,
+  ImageStreamImageResolvers,
+  ImageStreamResolvers,
+  ImageStreamTagResolvers,
+  StreamTagResolvers,
+  TagEventConditionResolvers,
+  TagEventResolvers,
+} from '../generated/graphql.js';
+import type { GatewayContext } from '../context.js';
+import { GatewayError } from '../errors.js';
+import { keyValues } from './keyValues.js';
+import type {
+  ClusterModel,
+  ImageStreamImageModel,
+  ImageStreamModel,
+  StreamTagModel,
+} from './models.js';
+
+export function clusterModel(ctx: GatewayContext, name: string): ClusterModel {
+  const client = ctx.registry.get(name);
+  if (!client) throw new GatewayError('INTERNAL_SERVER_ERROR', `unknown cluster "${name}"`);
+  return { name: client.cluster.name, server: client.cluster.server };
+}
+
+/** The ImageStreamImage of (cluster, namespace, stream, digest), through the batched loader. */
+export async function loadImageStreamImage(
+  ctx: GatewayContext,
+  cluster: string,
+  namespace: string,
+  stream: string,
+  digest: string,
+): Promise<ImageStreamImageModel> {
+  const wire = await ctx.loaders.imageStreamImage.load({
+    cluster,
+    namespace,
+    name: `${stream}@${digest}`,
+  });
+  return { cluster, namespace, stream, digest, wire };
+}
+
+export const Cluster: ClusterResolvers = {
+  name: (c) => c.name,
+  server: (c) => c.server,
+};
+
+export const ImageStreamImage: ImageStreamImageResolvers = {
+  name: (m) => `${m.stream}@${m.digest}`,
+  namespace: (m) => m.namespace,
+  cluster: (m, _args, ctx) => clusterModel(ctx, m.cluster),
+  digest: (m) => m.digest,
+  stream: async (m, _args, ctx): Promise<ImageStreamModel> => ({
+    cluster: m.cluster,
+    wire: await ctx.loaders.imageStream.load({
+      cluster: m.cluster,
+      namespace: m.namespace,
+      name: m.stream,
+    }),
+  }),
+  image: (m) => ({
+    cluster: m.cluster,
+    namespace: m.namespace,
+    stream: m.stream,
+    wire: m.wire.image,
+  }),
+  annotations: (m) => keyValues(m.wire.metadata.annotations),
+};
+
+/** Spec and status tags merged by name (as the ImageTag API does), sorted by name. */
+function streamTags(model: ImageStreamModel): StreamTagModel[] {
+  const { wire } = model;
+  const namespace = wire.metadata.namespace ?? '';
+  const stream = wire.metadata.name ?? '';
+  const names = new Set<string>();
+  const spec = new Map((wire.spec?.tags ?? []).map((t) => [t.name, t]));
+  const status = new Map((wire.status?.tags ?? []).map((t) => [t.tag, t]));
+  for (const name of spec.keys()) names.add(name);
+  for (const name of status.keys()) names.add(name);
+  return [...names].sort().map((name) => ({
+    cluster: model.cluster,
+    namespace,
+    stream,
+    name,
+    spec: spec.get(name),
+    status: status.get(name),
+  }));
+}
+
+export const ImageStream: ImageStreamResolvers = {
+  name: ({ wire }) => wire.metadata.name ?? '',
+  namespace: ({ wire }) => wire.metadata.namespace ?? '',
+  cluster: (m, _args, ctx) => clusterModel(ctx, m.cluster),
+  created: ({ wire }) => wire.metadata.creationTimestamp ?? null,
+  dockerImageRepository: ({ wire }) =>
+    wire.status?.dockerImageRepository || wire.spec?.dockerImageRepository || null,
+  publicDockerImageRepository: ({ wire }) => wire.status?.publicDockerImageRepository || null,
+  annotations: ({ wire }) => keyValues(wire.metadata.annotations),
+  tags: streamTags,
+};
+
+export const StreamTag: StreamTagResolvers = {
+  name: (t) => t.name,
+  from: (t) =>
+    t.spec?.from?.name ? `${t.spec.from.kind ?? 'DockerImage'}/${t.spec.from.name}` : null,
+  history: (t) =>
+    (t.status?.items ?? []).map((wire) => ({
+      cluster: t.cluster,
+      namespace: t.namespace,
+      stream: t.stream,
+      wire,
+    })),
+  conditions: (t) => t.status?.conditions ?? [],
+};
+
+export const TagEvent: TagEventResolvers = {
+  created: (e) => e.wire.created ?? null,
+  dockerImageReference: (e) => e.wire.dockerImageReference,
+  digest: (e) => e.wire.image,
+  generation: (e) => e.wire.generation ?? null,
+  imageStreamImage: (e, _args, ctx) =>
+    loadImageStreamImage(ctx, e.cluster, e.namespace, e.stream, e.wire.image),
+};
+
+export const TagEventCondition: TagEventConditionResolvers = {
+  type: (c) => c.type,
+  status: (c) => c.status,
+  reason: (c) => c.reason || null,
+  message: (c) => c.message || null,
+  generation: (c) => c.generation ?? null,
+};
+
+export const ImageStreamTag: ImageStreamTagResolvers = {
+  name: (t) => t.wire.metadata.name ?? `${t.stream}:`,
+  namespace: (t) => t.namespace,
+  cluster: (t, _args, ctx) => clusterModel(ctx, t.cluster),
+  image: (t) => ({
+    cluster: t.cluster,
+    namespace: t.namespace,
+    stream: t.stream,
+    wire: t.wire.image,
+  }),
+};
+
+export const ImageLocation: ImageLocationResolvers = {
+  cluster: (l, _args, ctx) => clusterModel(ctx, l.cluster),
+  namespace: (l) => l.namespace,
+  stream: (l) => l.stream,
+  tags: (l) => [...l.tags],
+  imageStreamImage: (l, _args, ctx) =>
+    loadImageStreamImage(ctx, l.cluster, l.namespace, l.stream, l.digest),
+};

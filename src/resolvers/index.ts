@@ -1,0 +1,37 @@
+import type { Resolvers } from '../generated/graphql.js';
+import { DockerConfig, DockerImageMetadata } from './dockerImageMetadata.js';
+import { Image, Layer, Manifest } from './image.js';
+import {
+  Cluster,
+  ImageLocation,
+  ImageStream,
+  ImageStreamImage,
+  ImageStreamTag,
+  StreamTag,
+  TagEvent,
+  TagEventCondition,
+} from './imageStream.js';
+import { Query } from './query.js';
+import { DateTime, Int64 } from './scalars.js';
+import { Signature, SignatureSubject } from './signature.js';
+
+export const resolvers: Resolvers = {
+  Int64,
+  DateTime,
+  Query,
+  Cluster,
+  ImageStreamImage,
+  Image,
+  Layer,
+  Manifest,
+  Signature,
+  SignatureSubject,
+  DockerImageMetadata,
+  DockerConfig,
+  ImageStream,
+  StreamTag,
+  TagEvent,
+  TagEventCondition,
+  ImageStreamTag,
+  ImageLocation,
+};

@@ -1,0 +1,76 @@
+import type * as Wire from '../upstream/types.js';
+
+/**
+ * The parents that field resolvers receive (codegen mappers): the upstream wire objects plus
+ * the coordinates (cluster, namespace, stream) needed to resolve links through the loaders.
+ */
+
+export interface ClusterModel {
+  readonly name: string;
+  readonly server: string;
+}
+
+export interface StreamCoordinates {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly stream: string;
+}
+
+export interface ImageStreamImageModel extends StreamCoordinates {
+  readonly digest: string;
+  readonly wire: Wire.ImageStreamImage;
+}
+
+/** An image is always read through a stream; its manifest-list children resolve through it. */
+export interface ImageModel extends StreamCoordinates {
+  readonly wire: Wire.Image;
+}
+
+export interface ManifestModel {
+  readonly parent: ImageModel;
+  readonly wire: Wire.ImageManifest;
+}
+
+export interface ImageStreamModel {
+  readonly cluster: string;
+  readonly wire: Wire.ImageStream;
+}
+
+export interface StreamTagModel extends StreamCoordinates {
+  readonly name: string;
+  readonly spec: Wire.TagReference | undefined;
+  readonly status: Wire.NamedTagEventList | undefined;
+}
+
+export interface TagEventModel extends StreamCoordinates {
+  readonly wire: Wire.TagEvent;
+}
+
+export interface ImageStreamTagModel extends StreamCoordinates {
+  readonly wire: Wire.ImageStreamTag;
+}
+
+export interface ImageLocationModel extends StreamCoordinates {
+  readonly tags: readonly string[];
+  readonly digest: string;
+}
+
+export interface ImageStreamConnectionModel {
+  readonly edges: readonly { readonly cursor: string; readonly node: ImageStreamModel }[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
+export interface KeyValueModel {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** Wire objects used as parents as they are (aliases, so generated names do not clash). */
+export type LayerModel = Wire.ImageLayer;
+export type SignatureModel = Wire.ImageSignature;
+export type SignatureIssuerModel = Wire.SignatureGenericEntity;
+export type SignatureSubjectModel = Wire.SignatureSubject;
+export type SignatureConditionModel = Wire.SignatureCondition;
+export type DockerImageMetadataModel = Wire.DockerImage;
+export type DockerConfigModel = Wire.DockerConfig;
+export type TagEventConditionModel = Wire.TagEventCondition;

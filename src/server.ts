@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  ApolloServer,
+  HeaderMap,
+  type ApolloServerPlugin,
+  type HTTPGraphQLRequest,
+} from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
+import {
+  createContext,
+  DEFAULT_LIMITS,
+  type AuthMode,
+  type GatewayContext,
+  type Limits,
+} from './context.js';
+import { formatError, GatewayError } from './errors.js';
+import type { Logger } from './logger.js';
+import { resolvers } from './resolvers/index.js';
+import { renderExplorerPage } from './explorerPage.js';
+
+export interface GatewayOptions {
+  readonly registry: ClusterRegistry;
+  readonly logger: Logger;
+  readonly auth?: AuthMode;
+  /** Time budget of one GraphQL request, ms (default 30 s). */
+  readonly deadlineMs?: number;
+  readonly limits?: Limits;
+  /** Largest request body, bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  readonly introspection?: boolean;
+}
+
+export interface Gateway {
+  readonly server: http.Server;
+  /** Listens and returns the GraphQL URL with the real port. */
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const SCHEMA_FILE = new URL('../schema.graphql', import.meta.url);
+
+/** Appends the per-cluster errors that resolvers recorded next to partial data. */
+const extraErrorsPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (contextValue.extraErrors.length === 0 || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        const extra = contextValue.extraErrors.map((err) => formatError(err.toJSON(), err));
+        result.errors = [...(result.errors ?? []), ...extra];
+      },
+    };
+  },
+};
+
+/** One log line per operation, with its duration and error codes; never headers or tokens. */
+const loggingPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart({ contextValue }) {
+    const started = performance.now();
+    return {
+      async willSendResponse({ response, operationName }) {
+        const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+        const codes = (body?.errors ?? []).map((e) => e.extensions?.['code']);
+        contextValue.logger.info(
+          {
+            requestId: contextValue.requestId,
+            operationName: operationName ?? null,
+            ms: Math.round(performance.now() - started),
+            errors: codes,
+          },
+          'graphql request',
+        );
+      },
+    };
+  },
+};
+
+function bearerOf(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: http.IncomingMessage, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': `${contentType}; charset=utf-8`,
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function errorBody(message: string, reason: string): unknown {
+  return { errors: [{ message, extensions: { code: 'BAD_USER_INPUT', reason } }] };
+}
+
+/** Whether a GET is a browser asking for a page rather than a client asking for JSON. */
+function wantsHtml(req: http.IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return (
+    accept.includes('text/html') &&
+    !/application\/(graphql-response\+)?json/.test(accept.split(',')[0] ?? '')
+  );
+}
+
+/**
+ * Builds the HTTP server: GraphQL over HTTP on /graphql (Apollo Server 5 through its
+ * executeHTTPGraphQLRequest integration API), the explorer page, /healthz and /readyz.
+ * Nothing listens until listen() is called.
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { registry, logger } = options;
+  const auth = options.auth ?? 'serviceaccount';
+  const deadlineMs = options.deadlineMs ?? 30_000;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs: readFileSync(SCHEMA_FILE, 'utf8'),
+    resolvers: resolvers as never,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: options.introspection ?? true,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), extraErrorsPlugin, loggingPlugin],
+    logger: {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
+  });
+  await apollo.start();
+
+  const handleGraphQL = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> => {
+    if (req.method === 'GET' && wantsHtml(req)) {
+      const page = renderExplorerPage();
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': Buffer.byteLength(page),
+      });
+      res.end(page);
+      return;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, maxBodyBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLarge) {
+          sendJson(
+            res,
+            413,
+            errorBody(
+              `The request body is larger than ${maxBodyBytes} bytes.`,
+              'PAYLOAD_TOO_LARGE',
+            ),
+          );
+          return;
+        }
+        throw err;
+      }
+      const type = headers.get('content-type') ?? '';
+      if (type.includes('json')) {
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          sendJson(res, 400, errorBody('The request body is not valid JSON.', 'INVALID_JSON'));
+          return;
+        }
+      } else {
+        body = text;
+      }
+    }
+    const requestId =
+      (typeof req.headers['x-request-id'] === 'string' &&
+        req.headers['x-request-id'].slice(0, 64)) ||
+      randomUUID();
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: req.method ?? 'GET',
+      headers,
+      search: url.search,
+      body,
+    };
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest,
+      context: async () =>
+        createContext({
+          requestId,
+          logger,
+          registry,
+          auth,
+          bearerToken: bearerOf(req.headers.authorization),
+          deadlineMs,
+          limits,
+        }),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.setHeader('x-request-id', requestId);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const route = async (): Promise<void> => {
+      switch (url.pathname) {
+        case '/graphql':
+          return handleGraphQL(req, res, url);
+        case '/healthz':
+          return sendJson(res, 200, { status: 'ok' });
+        case '/readyz':
+          return sendJson(res, 200, {
+            status: 'ready',
+            clusters: registry.clients.map((c) => ({
+              name: c.cluster.name,
+              server: c.cluster.server,
+            })),
+          });
+        default:
+          return sendJson(res, 404, {
+            error: `no route for ${url.pathname}; GraphQL is served on /graphql`,
+          });
+      }
+    };
+    route().catch((err: unknown) => {
+      logger.error(
+        { err: err instanceof GatewayError ? err.message : String(err) },
+        'request failed',
+      );
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [
+            { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+          ],
+        });
+      else res.destroy();
+    });
+  });
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise<string>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}/graphql`);
+        });
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+      registry.close();
+    },
+  };
+}

@@ -1,0 +1,259 @@
+import http from 'node:http';
+import https from 'node:https';
+import { got, HTTPError, type Got, type RetryObject } from 'got';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { createSemaphore, type Semaphore } from './semaphore.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  retryDelay,
+  type RetryPolicy,
+} from './retryDelay.js';
+import { errorFromAnswer, errorFromTransport, malformedBody } from './toGatewayError.js';
+import type {
+  Image,
+  ImageStream,
+  ImageStreamImage,
+  ImageStreamList,
+  ImageStreamTag,
+} from './types.js';
+
+/** Returns the bearer token to send now; called per request so rotated tokens are picked up. */
+export type TokenSource = () => string | undefined;
+
+/** How to reach and authenticate to one cluster's API server. Built by src/clusters/. */
+export interface ClusterConnection {
+  readonly name: string;
+  /** `https://host:port` (or `http://` for a local simulator). */
+  readonly server: string;
+  readonly caPem?: string | undefined;
+  readonly clientCertPem?: string | undefined;
+  readonly clientKeyPem?: string | undefined;
+  /** Only ever true when a kubeconfig says `insecure-skip-tls-verify: true`. */
+  readonly insecureSkipTlsVerify: boolean;
+  readonly tlsServerName?: string | undefined;
+  readonly token?: TokenSource | undefined;
+}
+
+export interface UpstreamOptions {
+  /** Timeout of one attempt (connect to last byte), ms. */
+  readonly attemptTimeoutMs: number;
+  /** Calls in flight to one cluster at most; also the socket pool size. */
+  readonly maxConcurrency: number;
+  readonly retry: RetryPolicy;
+}
+
+export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = Object.freeze({
+  attemptTimeoutMs: 10_000,
+  maxConcurrency: 128,
+  retry: DEFAULT_RETRY_POLICY,
+});
+
+/** Per-call settings, taken from the GraphQL request's context. */
+export interface CallOptions {
+  /** Aborts when the GraphQL request's deadline passes. */
+  readonly signal?: AbortSignal | undefined;
+  /** Epoch ms of that deadline; no retry is started that could not begin before it. */
+  readonly deadlineAt?: number | undefined;
+  /** A caller's token (passthrough mode) used instead of the cluster's own. */
+  readonly bearerToken?: string | undefined;
+}
+
+export interface ListOptions {
+  readonly limit?: number | undefined;
+  readonly continueToken?: string | undefined;
+}
+
+/** Typed, read-only calls to one cluster's image.openshift.io/v1 API. */
+export interface ImageApiClient {
+  readonly cluster: ClusterConnection;
+  getImageStreamImage(
+    namespace: string,
+    name: string,
+    call?: CallOptions,
+  ): Promise<ImageStreamImage>;
+  getImageStream(namespace: string, name: string, call?: CallOptions): Promise<ImageStream>;
+  listImageStreams(
+    namespace: string | undefined,
+    list: ListOptions,
+    call?: CallOptions,
+  ): Promise<ImageStreamList>;
+  getImageStreamTag(namespace: string, name: string, call?: CallOptions): Promise<ImageStreamTag>;
+  getImage(name: string, call?: CallOptions): Promise<Image>;
+  /** Concurrency state, for tests and metrics. */
+  readonly semaphore: Semaphore;
+  /** Closes pooled sockets. */
+  close(): void;
+}
+
+const GROUP = 'apis/image.openshift.io/v1';
+
+/** Encodes one path segment; `@` and `:` are legal in a segment and kept readable. */
+function segment(value: string): string {
+  return encodeURIComponent(value).replace(/%40/g, '@').replace(/%3A/gi, ':');
+}
+
+interface RequestContext extends Record<string, unknown> {
+  deadlineAt?: number | undefined;
+}
+
+export function createImageApiClient(
+  cluster: ClusterConnection,
+  options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS,
+  logger?: Logger,
+): ImageApiClient {
+  const isHttps = cluster.server.startsWith('https:');
+  if (isHttps && cluster.insecureSkipTlsVerify) {
+    logger?.warn(
+      { cluster: cluster.name },
+      'TLS verification is off for this cluster because its kubeconfig says insecure-skip-tls-verify',
+    );
+  }
+  const tls = {
+    ca: cluster.caPem,
+    cert: cluster.clientCertPem,
+    key: cluster.clientKeyPem,
+    rejectUnauthorized: !cluster.insecureSkipTlsVerify,
+    servername: cluster.tlsServerName,
+  };
+  const agent = isHttps
+    ? new https.Agent({
+        keepAlive: true,
+        maxSockets: options.maxConcurrency,
+        scheduling: 'lifo',
+        ...tls,
+      })
+    : new http.Agent({ keepAlive: true, maxSockets: options.maxConcurrency, scheduling: 'lifo' });
+  const semaphore = createSemaphore(options.maxConcurrency);
+
+  const client: Got = got.extend({
+    prefixUrl: `${cluster.server.replace(/\/+$/, '')}/`,
+    agent: isHttps ? { https: agent as https.Agent } : { http: agent },
+    https: {
+      certificateAuthority: cluster.caPem,
+      certificate: cluster.clientCertPem,
+      key: cluster.clientKeyPem,
+      rejectUnauthorized: !cluster.insecureSkipTlsVerify,
+    },
+    timeout: { request: options.attemptTimeoutMs },
+    responseType: 'text',
+    headers: { accept: 'application/json', 'user-agent': 'openshift-image-gateway' },
+    retry: {
+      limit: options.retry.limit,
+      methods: ['GET'],
+      calculateDelay: ({ attemptCount, error }: RetryObject) => {
+        const context = error.options.context as RequestContext;
+        const deadlineAt = context.deadlineAt ?? Number.POSITIVE_INFINITY;
+        const header = error.response?.headers['retry-after'];
+        const delay = retryDelay({
+          attempt: attemptCount,
+          method: error.options.method,
+          statusCode: error.response?.statusCode,
+          errorCode: error.response ? undefined : error.code,
+          retryAfterMs: parseRetryAfter(
+            typeof header === 'string' ? header : undefined,
+            Date.now(),
+          ),
+          remainingMs: deadlineAt - Date.now(),
+          random: Math.random(),
+          policy: options.retry,
+        });
+        if (delay > 0) {
+          logger?.debug(
+            {
+              cluster: cluster.name,
+              path: error.options.url?.toString().replace(/^[^/]*\/\/[^/]*/, ''),
+              attempt: attemptCount,
+              delayMs: delay,
+              status: error.response?.statusCode,
+              code: error.code,
+            },
+            'retrying upstream call',
+          );
+        }
+        return delay;
+      },
+    },
+  });
+
+  async function get<T>(
+    path: string,
+    call: CallOptions = {},
+    searchParams?: Record<string, string | number>,
+  ): Promise<T> {
+    const token = call.bearerToken ?? cluster.token?.();
+    return semaphore.run(async () => {
+      const started = performance.now();
+      let statusCode = 0;
+      try {
+        const response = await client.get(path, {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+          signal: call.signal,
+          context: { deadlineAt: call.deadlineAt },
+          searchParams,
+        });
+        statusCode = response.statusCode;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(response.body);
+        } catch (cause) {
+          throw malformedBody(cluster.name, response.statusCode, cause);
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          throw malformedBody(
+            cluster.name,
+            response.statusCode,
+            new TypeError('body is not a JSON object'),
+          );
+        }
+        return parsed as T;
+      } catch (err) {
+        if (err instanceof GatewayError) throw err;
+        if (err instanceof HTTPError) {
+          statusCode = err.response.statusCode;
+          throw errorFromAnswer(cluster.name, {
+            statusCode: err.response.statusCode,
+            statusMessage: err.response.statusMessage,
+            body: typeof err.response.body === 'string' ? err.response.body : '',
+          });
+        }
+        const transport = (err ?? {}) as { name?: string; code?: unknown; message?: string };
+        throw errorFromTransport(cluster.name, transport, call.signal?.aborted === true);
+      } finally {
+        logger?.debug(
+          {
+            cluster: cluster.name,
+            path,
+            status: statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          'upstream call',
+        );
+      }
+    });
+  }
+
+  return {
+    cluster,
+    semaphore,
+    getImageStreamImage: (namespace, name, call) =>
+      get(`${GROUP}/namespaces/${segment(namespace)}/imagestreamimages/${segment(name)}`, call),
+    getImageStream: (namespace, name, call) =>
+      get(`${GROUP}/namespaces/${segment(namespace)}/imagestreams/${segment(name)}`, call),
+    listImageStreams: (namespace, list, call) => {
+      const path =
+        namespace === undefined
+          ? `${GROUP}/imagestreams`
+          : `${GROUP}/namespaces/${segment(namespace)}/imagestreams`;
+      const params: Record<string, string | number> = {};
+      if (list.limit !== undefined) params['limit'] = list.limit;
+      if (list.continueToken) params['continue'] = list.continueToken;
+      return get(path, call, params);
+    },
+    getImageStreamTag: (namespace, name, call) =>
+      get(`${GROUP}/namespaces/${segment(namespace)}/imagestreamtags/${segment(name)}`, call),
+    getImage: (name, call) => get(`${GROUP}/images/${segment(name)}`, call),
+    close: () => agent.destroy(),
+  };
+}
