@@ -88,8 +88,7 @@ export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
 ): GraphQLFormattedError {
-  const original =
-    error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  const original = unwrap(error);
   if (original instanceof GatewayError) {
     return { ...formatted, message: original.message, extensions: { ...original.extensions } };
   }
@@ -106,6 +105,20 @@ export function formatError(
   };
   if (formatted.path) return { ...out, path: formatted.path, ...locationsOf(formatted) };
   return out;
+}
+
+/**
+ * The error a resolver threw. Not found by `instanceof GraphQLError`: where Apollo and this
+ * module see two copies of graphql (its dual CJS/ESM package), one wrapper can wrap another.
+ */
+function unwrap(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5 && !(current instanceof GatewayError); depth++) {
+    const inner = (current as { originalError?: unknown } | null)?.originalError;
+    if (inner === undefined || inner === null) break;
+    current = inner;
+  }
+  return current;
 }
 
 function locationsOf(formatted: GraphQLFormattedError): Pick<GraphQLFormattedError, 'locations'> {

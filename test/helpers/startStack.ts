@@ -1,0 +1,143 @@
+import { Writable } from 'node:stream';
+import { createClusterRegistry } from '../../src/clusters/createClusterRegistry.js';
+import type { AuthMode, Limits } from '../../src/context.js';
+import { createLogger } from '../../src/logger.js';
+import { createGateway, type Gateway } from '../../src/server.js';
+import {
+  createSimulator,
+  type Simulator,
+  type TokenGrant,
+} from '../../src/simulator/createSimulator.js';
+import type { SeedOptions } from '../../src/simulator/createSeed.js';
+import {
+  DEFAULT_UPSTREAM_OPTIONS,
+  type ClusterConnection,
+  type UpstreamOptions,
+} from '../../src/upstream/createImageApiClient.js';
+
+export interface ClusterSpec {
+  readonly name: string;
+  /** The token the gateway sends; default `demo-token-<name>`. */
+  readonly token?: string;
+  /** Tokens the simulator accepts; default: the demo token reads everything. */
+  readonly grants?: Record<string, TokenGrant>;
+  readonly latencyMs?: number;
+  readonly tls?: { key: string; cert: string };
+  /** The CA the gateway trusts for this cluster (PEM). */
+  readonly caPem?: string;
+  readonly seedOptions?: SeedOptions;
+}
+
+export interface StackOptions {
+  readonly clusters?: readonly ClusterSpec[];
+  readonly upstream?: Partial<UpstreamOptions>;
+  readonly deadlineMs?: number;
+  readonly auth?: AuthMode;
+  readonly limits?: Limits;
+  readonly logLevel?: string;
+}
+
+export interface GraphQLResult {
+  readonly status: number;
+  readonly body: {
+    data?: Record<string, unknown> | null;
+    errors?: {
+      message: string;
+      path?: (string | number)[];
+      extensions?: Record<string, unknown>;
+    }[];
+  };
+  readonly text: string;
+}
+
+export interface Stack {
+  readonly url: string;
+  readonly sims: Record<string, Simulator>;
+  /** Every log line the gateway wrote. */
+  readonly logs: string[];
+  gql(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult>;
+  close(): Promise<void>;
+}
+
+/** Real simulators on loopback and a real gateway in front of them, as in production. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const specs = options.clusters ?? [{ name: 'east' }, { name: 'west' }];
+  const sims: Record<string, Simulator> = {};
+  const connections: ClusterConnection[] = [];
+  for (const spec of specs) {
+    const sim = await createSimulator({
+      name: spec.name,
+      latencyMs: spec.latencyMs ?? 0,
+      tls: spec.tls,
+      tokens: spec.grants,
+      seedOptions: spec.seedOptions,
+    });
+    sims[spec.name] = sim;
+    const token = spec.token ?? `demo-token-${spec.name}`;
+    connections.push({
+      name: spec.name,
+      server: sim.url,
+      caPem: spec.caPem,
+      insecureSkipTlsVerify: false,
+      token: () => token,
+    });
+  }
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = createLogger({ level: options.logLevel ?? 'debug', destination });
+  const registry = createClusterRegistry(
+    connections,
+    { ...DEFAULT_UPSTREAM_OPTIONS, ...options.upstream },
+    logger,
+  );
+  const gateway: Gateway = await createGateway({
+    registry,
+    logger,
+    auth: options.auth,
+    deadlineMs: options.deadlineMs,
+    limits: options.limits,
+  });
+  const url = await gateway.listen(0, '127.0.0.1');
+  return {
+    url,
+    sims,
+    logs,
+    async gql(query, variables, headers = {}) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+          ...headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: JSON.parse(text) as GraphQLResult['body'], text };
+    },
+    async close() {
+      await gateway.close();
+      await Promise.all(Object.values(sims).map((s) => s.close()));
+    },
+  };
+}
+
+/** The digests of the `latest` history of a generated stream, newest first. */
+export function historyOf(
+  sim: Simulator,
+  namespace: string,
+  stream: string,
+  tag = 'latest',
+): string[] {
+  const s = sim.data.streams.get(namespace)?.get(stream);
+  return (s?.status?.tags?.find((t) => t.tag === tag)?.items ?? []).map((i) => i.image);
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  errorFromAnswer,
+  errorFromTransport,
+  malformedBody,
+  redactCredentials,
+} from '../../src/upstream/toGatewayError.js';
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/openshift/${name}`, import.meta.url), 'utf8');
+
+const notFound = (kind: string, name: string): string =>
+  JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: `${kind}.image.openshift.io "${name}" not found`,
+    reason: 'NotFound',
+    details: { name, group: 'image.openshift.io', kind },
+    code: 404,
+  });
+
+describe('errorFromAnswer', () => {
+  it('tells apart the three 404s of imagestreamimages by details.kind', () => {
+    for (const kind of ['imagestreams', 'imagestreamimage', 'images']) {
+      const err = errorFromAnswer('east', { statusCode: 404, body: notFound(kind, 'x') });
+      expect(err.extensions).toEqual({
+        code: 'NOT_FOUND',
+        cluster: 'east',
+        upstream: { status: 404, reason: 'NotFound', kind },
+      });
+      expect(err.message).toBe(`cluster "east": ${kind}.image.openshift.io "x" not found`);
+    }
+  });
+
+  it('maps the real Status fixtures', () => {
+    const forbidden = errorFromAnswer('west', {
+      statusCode: 403,
+      body: fixture('status-forbidden-403.json'),
+    });
+    expect(forbidden.extensions['code']).toBe('FORBIDDEN');
+    expect(forbidden.message).toContain('Unable to determine kind and namespace');
+    const missing = errorFromAnswer('west', {
+      statusCode: 404,
+      body: fixture('status-notfound-404-k8s-api-conventions.json'),
+    });
+    expect(missing.extensions['upstream']).toEqual({
+      status: 404,
+      reason: 'NotFound',
+      kind: 'pods',
+    });
+  });
+
+  it('reads a 429 with a plain-text body', () => {
+    const err = errorFromAnswer('east', {
+      statusCode: 429,
+      statusMessage: 'Too Many Requests',
+      body: 'Too many requests, please try again later.\n',
+    });
+    expect(err.extensions).toEqual({
+      code: 'RATE_LIMITED',
+      cluster: 'east',
+      upstream: { status: 429, reason: 'Too Many Requests' },
+    });
+    expect(err.message).toBe('cluster "east": Too many requests, please try again later.');
+  });
+
+  it('maps every status to the fixed list', () => {
+    const code = (statusCode: number): unknown =>
+      errorFromAnswer('c', { statusCode, body: '' }).extensions['code'];
+    expect([400, 401, 403, 404, 408, 429, 500, 502, 503, 504, 410].map(code)).toEqual([
+      'BAD_USER_INPUT',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'UPSTREAM_TIMEOUT',
+      'RATE_LIMITED',
+      'UPSTREAM_UNAVAILABLE',
+      'UPSTREAM_UNAVAILABLE',
+      'UPSTREAM_UNAVAILABLE',
+      'UPSTREAM_TIMEOUT',
+      'INTERNAL_SERVER_ERROR',
+    ]);
+  });
+});
+
+describe('transport errors', () => {
+  it('makes timeouts UPSTREAM_TIMEOUT and the rest UPSTREAM_UNAVAILABLE', () => {
+    expect(
+      errorFromTransport('e', { name: 'TimeoutError', code: 'ETIMEDOUT' }, false).extensions[
+        'code'
+      ],
+    ).toBe('UPSTREAM_TIMEOUT');
+    expect(
+      errorFromTransport('e', { name: 'RequestError', code: 'ECONNRESET' }, true).extensions[
+        'code'
+      ],
+    ).toBe('UPSTREAM_TIMEOUT');
+    const refused = errorFromTransport(
+      'e',
+      { name: 'RequestError', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' },
+      false,
+    );
+    expect(refused.extensions).toEqual({ code: 'UPSTREAM_UNAVAILABLE', cluster: 'e' });
+    expect(malformedBody('e', 200, new SyntaxError('x')).extensions['code']).toBe(
+      'UPSTREAM_UNAVAILABLE',
+    );
+  });
+
+  it('never lets a bearer token through into a message', () => {
+    const err = errorFromTransport(
+      'e',
+      { code: 'EPROTO', message: 'failed with header Authorization: Bearer sha256~SECRETSECRET' },
+      false,
+    );
+    expect(err.message).not.toContain('SECRETSECRET');
+    expect(redactCredentials('bearer abc.def, next')).toBe('Bearer [redacted], next');
+  });
+});
