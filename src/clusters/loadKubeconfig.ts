@@ -11,9 +11,15 @@ import { createFileTokenSource } from './createFileTokenSource.js';
  * file paths relative to the kubeconfig absolute). Every selected context becomes one cluster,
  * named after the context. Anything the gateway cannot use fails now, naming the entry.
  */
+export interface KubeconfigOptions {
+  /** How often a token-file is re-read, ms (default 60 s). */
+  readonly tokenRefreshMs?: number;
+}
+
 export function loadKubeconfig(
   path: string,
   contexts: readonly string[] = [],
+  options: KubeconfigOptions = {},
 ): ClusterConnection[] {
   let text: string;
   try {
@@ -23,13 +29,21 @@ export function loadKubeconfig(
       `cannot read kubeconfig "${path}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
+  const baseDir = dirname(resolve(path));
   const kc = new KubeConfig();
+  let tokenFiles: Map<string, string>;
   try {
-    kc.loadFromFile(path);
+    // client-node reads `token-file` once, relative to the working directory; the gateway takes
+    // those entries out, resolves them against the kubeconfig's folder and re-reads them.
+    const { doc, tokenFiles: files } = extractTokenFiles(text, baseDir);
+    tokenFiles = files;
+    kc.loadFromString(yaml.dump(doc));
+    kc.makePathsAbsolute(baseDir);
   } catch (err) {
-    throw new ConfigError(`kubeconfig "${path}" is invalid: ${(err as Error).message}`);
+    throw new ConfigError(
+      `kubeconfig "${path}" is invalid: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
-  const tokenFiles = readTokenFiles(text, dirname(resolve(path)));
   const all = kc.getContexts();
   if (all.length === 0) throw new ConfigError(`kubeconfig "${path}" has no contexts`);
   const wanted = contexts.length > 0 ? contexts : all.map((c) => c.name);
@@ -53,22 +67,30 @@ export function loadKubeconfig(
       throw new ConfigError(
         `context "${name}" names user "${context.user}", which is not in kubeconfig "${path}"`,
       );
-    return toConnection(name, cluster, user, tokenFiles.get(context.user ?? ''));
+    return toConnection(name, cluster, user, tokenFiles.get(context.user ?? ''), options);
   });
 }
 
-/** client-node reads `token-file` once; the gateway re-reads it, so it needs the paths. */
-function readTokenFiles(text: string, baseDir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const doc = yaml.load(text) as
-    { users?: { name?: unknown; user?: Record<string, unknown> | null }[] } | undefined;
-  for (const entry of doc?.users ?? []) {
-    const file = entry.user?.['token-file'] ?? entry.user?.['tokenFile'];
-    if (typeof entry.name === 'string' && typeof file === 'string') {
-      out.set(entry.name, isAbsolute(file) ? file : resolve(baseDir, file));
+interface RawKubeconfig {
+  users?: { name?: unknown; user?: Record<string, unknown> | null }[] | null;
+}
+
+/** Removes `token-file` entries from the parsed document and returns their absolute paths by user. */
+function extractTokenFiles(
+  text: string,
+  baseDir: string,
+): { doc: unknown; tokenFiles: Map<string, string> } {
+  const doc = yaml.load(text) as RawKubeconfig | undefined;
+  if (typeof doc !== 'object' || doc === null) throw new Error('not a YAML mapping');
+  const tokenFiles = new Map<string, string>();
+  for (const entry of doc.users ?? []) {
+    const file = entry.user?.['token-file'];
+    if (entry.user && typeof entry.name === 'string' && typeof file === 'string') {
+      tokenFiles.set(entry.name, isAbsolute(file) ? file : resolve(baseDir, file));
+      delete entry.user['token-file'];
     }
   }
-  return out;
+  return { doc, tokenFiles };
 }
 
 function readPem(
@@ -93,6 +115,7 @@ function toConnection(
   cluster: Cluster,
   user: User | null,
   tokenFile: string | undefined,
+  options: KubeconfigOptions,
 ): ClusterConnection {
   const where = `context "${name}"`;
   if (!cluster.server) throw new ConfigError(`${where}: cluster "${cluster.name}" has no server`);
@@ -128,7 +151,9 @@ function toConnection(
   }
   const staticToken = user?.token;
   const token = tokenFile
-    ? createFileTokenSource(tokenFile, `${where}: user "${user?.name ?? ''}"`)
+    ? createFileTokenSource(tokenFile, `${where}: user "${user?.name ?? ''}"`, {
+        refreshMs: options.tokenRefreshMs,
+      })
     : staticToken
       ? () => staticToken
       : undefined;
