@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
+import type { ClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
+import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
 import { GatewayError } from './errors.js';
 import { createLoaders, type Loaders } from './loaders/createLoaders.js';
 import type { Logger } from './logger.js';
@@ -33,6 +35,10 @@ export interface GatewayContext {
   clientFor(cluster: string | null | undefined, argument?: string): ImageApiClient;
   /** Errors to add to the response next to data (one failed cluster of a fan-out). */
   readonly extraErrors: GraphQLError[];
+  /** Cluster reachability, shared across requests. */
+  readonly probe: ClusterProbe;
+  /** Per-cluster deadline and concurrency of fan-outs. */
+  readonly fanOut: FanOutOptions;
 }
 
 export interface ContextOptions {
@@ -45,6 +51,8 @@ export interface ContextOptions {
   /** Time budget of the whole request, ms. */
   readonly deadlineMs: number;
   readonly limits?: Limits;
+  readonly probe: ClusterProbe;
+  readonly fanOut?: FanOutOptions;
 }
 
 export function createContext(options: ContextOptions): GatewayContext {
@@ -77,5 +85,7 @@ export function createContext(options: ContextOptions): GatewayContext {
       return client;
     },
     extraErrors: [],
+    probe: options.probe,
+    fanOut: options.fanOut ?? DEFAULT_FAN_OUT,
   };
 }

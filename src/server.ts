@@ -9,7 +9,9 @@ import {
   type HTTPGraphQLRequest,
 } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { createClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
+import type { FanOutOptions } from './clusters/fanOut.js';
 import {
   createContext,
   DEFAULT_LIMITS,
@@ -32,6 +34,8 @@ export interface GatewayOptions {
   /** Largest request body, bytes (default 1 MiB). */
   readonly maxBodyBytes?: number;
   readonly introspection?: boolean;
+  /** Per-cluster deadline and concurrency of fan-outs (imageLocations). */
+  readonly fanOut?: FanOutOptions;
 }
 
 export interface Gateway {
@@ -135,6 +139,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const deadlineMs = options.deadlineMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const probe = createClusterProbe(registry, { authenticated: auth === 'serviceaccount' });
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers: resolvers as never,
@@ -223,6 +228,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           bearerToken: bearerOf(req.headers.authorization),
           deadlineMs,
           limits,
+          probe,
+          fanOut: options.fanOut,
         }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -244,14 +251,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           return handleGraphQL(req, res, url);
         case '/healthz':
           return sendJson(res, 200, { status: 'ok' });
-        case '/readyz':
+        case '/readyz': {
+          // Ready once configured; an unreachable cluster is reported, never fatal.
+          const statuses = await Promise.all(
+            registry.clients.map((c) => probe.status(c.cluster.name)),
+          );
           return sendJson(res, 200, {
             status: 'ready',
-            clusters: registry.clients.map((c) => ({
-              name: c.cluster.name,
-              server: c.cluster.server,
+            clusters: statuses.map((s) => ({
+              name: s.cluster,
+              reachable: s.reachable,
+              lastErrorCode: s.lastErrorCode,
+              checkedAt: s.checkedAt,
             })),
           });
+        }
         default:
           return sendJson(res, 404, {
             error: `no route for ${url.pathname}; GraphQL is served on /graphql`,

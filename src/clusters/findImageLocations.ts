@@ -1,3 +1,4 @@
+import { GatewayError } from '../errors.js';
 import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
 import type { ImageStream } from '../upstream/types.js';
 
@@ -5,6 +6,8 @@ export interface FoundLocation {
   readonly namespace: string;
   readonly stream: string;
   readonly tags: readonly string[];
+  /** Set when the digest is a child of a manifest list the stream holds. */
+  readonly manifestList?: string;
 }
 
 /** Streams are read a page at a time, so memory stays bounded by the page size. */
@@ -19,8 +22,72 @@ export function tagsContaining(stream: ImageStream, digest: string): string[] {
 }
 
 /**
- * Every stream of one cluster whose tag history contains the digest: over the named namespaces,
- * or over the cluster-wide image stream list when none are named, paging with limit/continue.
+ * Only tags imported with `importMode: PreserveOriginal` keep manifest lists (with the default
+ * Legacy mode the stream holds one platform's manifest), so only those can hold the digest as a
+ * list child. Returns the digests such tags reference.
+ */
+function preservedDigests(stream: ImageStream): Set<string> {
+  const preserved = new Set(
+    (stream.spec?.tags ?? [])
+      .filter((t) => t.importPolicy?.importMode === 'PreserveOriginal')
+      .map((t) => t.name),
+  );
+  const out = new Set<string>();
+  for (const tag of stream.status?.tags ?? []) {
+    if (preserved.has(tag.tag)) for (const item of tag.items ?? []) out.add(item.image);
+  }
+  return out;
+}
+
+/** Which of the candidate images is a manifest list that has the digest as a child. */
+async function listHolding(
+  client: ImageApiClient,
+  stream: ImageStream,
+  candidates: Set<string>,
+  digest: string,
+  call: CallOptions,
+): Promise<string | undefined> {
+  const namespace = stream.metadata.namespace ?? '';
+  const name = stream.metadata.name ?? '';
+  try {
+    // One call answers for every image of the stream (needs get on imagestreams/layers).
+    const layers = await client.getImageStreamLayers(namespace, name, call);
+    return [...candidates].find((c) => layers.images[c]?.manifests?.includes(digest));
+  } catch (err) {
+    if (!(err instanceof GatewayError) || err.code !== 'FORBIDDEN') throw err;
+  }
+  // Without the layers permission: read each candidate image (view role suffices).
+  const images = await Promise.all(
+    [...candidates].map((c) => client.getImageStreamImage(namespace, `${name}@${c}`, call)),
+  );
+  return images.find((isi) =>
+    (isi.image.dockerImageManifests ?? []).some((m) => m.digest === digest),
+  )?.image.metadata.name;
+}
+
+async function locate(
+  client: ImageApiClient,
+  stream: ImageStream,
+  digest: string,
+  call: CallOptions,
+): Promise<FoundLocation | undefined> {
+  const namespace = stream.metadata.namespace ?? '';
+  const name = stream.metadata.name ?? '';
+  const direct = tagsContaining(stream, digest);
+  if (direct.length > 0) return { namespace, stream: name, tags: direct };
+  const candidates = preservedDigests(stream);
+  candidates.delete(digest);
+  if (candidates.size === 0) return undefined;
+  const list = await listHolding(client, stream, candidates, digest, call);
+  return list
+    ? { namespace, stream: name, tags: tagsContaining(stream, list), manifestList: list }
+    : undefined;
+}
+
+/**
+ * Every stream of one cluster whose tag history contains the digest, directly or as a child of
+ * an imported manifest list: over the named namespaces, or over the cluster-wide image stream
+ * list when none are named, paging with limit/continue.
  */
 export async function findImageLocations(
   client: ImageApiClient,
@@ -32,21 +99,27 @@ export async function findImageLocations(
   for (const namespace of namespaces ?? [undefined]) {
     let continueToken: string | undefined;
     do {
-      const page = await client.listImageStreams(
-        namespace,
-        { limit: LOCATION_PAGE_SIZE, continueToken },
-        call,
-      );
-      for (const stream of page.items ?? []) {
-        const tags = tagsContaining(stream, digest);
-        if (tags.length > 0) {
-          found.push({
-            namespace: stream.metadata.namespace ?? namespace ?? '',
-            stream: stream.metadata.name ?? '',
-            tags,
-          });
+      let page;
+      try {
+        page = await client.listImageStreams(
+          namespace,
+          { limit: LOCATION_PAGE_SIZE, continueToken },
+          call,
+        );
+      } catch (err) {
+        if (namespace === undefined && err instanceof GatewayError && err.code === 'FORBIDDEN') {
+          throw new GatewayError(
+            'FORBIDDEN',
+            `${err.message} (the credentials cannot list image streams cluster-wide; pass the namespaces to search)`,
+            { cluster: err.cluster, upstream: err.upstream, cause: err },
+          );
         }
+        throw err;
       }
+      const located = await Promise.all(
+        (page.items ?? []).map((stream) => locate(client, stream, digest, call)),
+      );
+      for (const location of located) if (location) found.push(location);
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);
   }

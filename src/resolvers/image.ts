@@ -24,6 +24,29 @@ export const Image: ImageResolvers = {
   signatures: ({ wire }) => wire.signatures ?? [],
   dockerImageMetadata: ({ wire }) => wire.dockerImageMetadata ?? null,
   annotations: ({ wire }) => keyValues(wire.metadata.annotations),
+  platform: async (parent, args, ctx) => {
+    const os = args.os ?? 'linux';
+    const manifests = parent.wire.dockerImageManifests ?? [];
+    if (manifests.length > 0) {
+      const child = manifests.find(
+        (m) =>
+          m.os === os &&
+          m.architecture === args.architecture &&
+          (!args.variant || m.variant === args.variant),
+      );
+      if (!child) return null;
+      const { cluster, namespace, stream } = parent;
+      const isi = await ctx.loaders.imageStreamImage.load({
+        cluster,
+        namespace,
+        name: `${stream}@${child.digest}`,
+      });
+      return { cluster, namespace, stream, wire: isi.image };
+    }
+    // A single-platform image: DockerImage has an Architecture but no OS (OpenShift runs linux).
+    const architecture = parent.wire.dockerImageMetadata?.Architecture;
+    return os === 'linux' && architecture === args.architecture && !args.variant ? parent : null;
+  },
 };
 
 export const Layer: LayerResolvers = {

@@ -1,5 +1,4 @@
 import type {
-  ClusterResolvers,
   ImageLocationResolvers,
   ImageStreamImageResolvers,
   ImageStreamResolvers,
@@ -39,11 +38,6 @@ export async function loadImageStreamImage(
   });
   return { cluster, namespace, stream, digest, wire };
 }
-
-export const Cluster: ClusterResolvers = {
-  name: (c) => c.name,
-  server: (c) => c.server,
-};
 
 export const ImageStreamImage: ImageStreamImageResolvers = {
   name: (m) => `${m.stream}@${m.digest}`,
@@ -147,6 +141,7 @@ export const ImageLocation: ImageLocationResolvers = {
   namespace: (l) => l.namespace,
   stream: (l) => l.stream,
   tags: (l) => [...l.tags],
+  manifestList: (l) => l.manifestList ?? null,
   imageStreamImage: (l, _args, ctx) =>
     loadImageStreamImage(ctx, l.cluster, l.namespace, l.stream, l.digest),
 };

@@ -1,8 +1,8 @@
 import type { Resolvers } from '../generated/graphql.js';
 import { DockerConfig, DockerImageMetadata } from './dockerImageMetadata.js';
 import { Image, Layer, Manifest } from './image.js';
+import { Cluster, ClusterStatus } from './cluster.js';
 import {
-  Cluster,
   ImageLocation,
   ImageStream,
   ImageStreamImage,
@@ -20,6 +20,7 @@ export const resolvers: Resolvers = {
   DateTime,
   Query,
   Cluster,
+  ClusterStatus,
   ImageStreamImage,
   Image,
   Layer,

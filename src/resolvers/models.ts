@@ -53,7 +53,10 @@ export interface ImageStreamTagModel extends StreamCoordinates {
 export interface ImageLocationModel extends StreamCoordinates {
   readonly tags: readonly string[];
   readonly digest: string;
+  readonly manifestList: string | undefined;
 }
+
+export type { ClusterStatus as ClusterStatusModel } from '../clusters/createClusterProbe.js';
 
 export interface ImageStreamConnectionModel {
   readonly edges: readonly { readonly cursor: string; readonly node: ImageStreamModel }[];

@@ -24,6 +24,8 @@ import type {
 export interface TokenGrant {
   readonly user: string;
   readonly namespaces: '*' | readonly string[];
+  /** May get imagestreams/layers (the edit role has it, view does not); default true. */
+  readonly layers?: boolean;
 }
 
 export type Fault =
@@ -206,7 +208,8 @@ class Router {
       };
     }
 
-    const denied = this.authorize(authorization, resource, namespace, name);
+    const checked = subresource === undefined ? resource : `${resource}/${subresource}`;
+    const denied = this.authorize(authorization, checked, namespace, name);
     if (denied) return denied;
 
     switch (resource) {
@@ -269,6 +272,7 @@ class Router {
     if (!match) return forbidden('system:anonymous');
     const grant = this.tokens[match[1] ?? ''];
     if (!grant) return { status: 401, body: status(401, 'Unauthorized', 'Unauthorized') };
+    if (resource === 'imagestreams/layers' && grant.layers === false) return forbidden(grant.user);
     if (grant.namespaces === '*') return undefined;
     if (namespace === undefined || !grant.namespaces.includes(namespace))
       return forbidden(grant.user);

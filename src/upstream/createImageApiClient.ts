@@ -13,6 +13,8 @@ import {
 import { errorFromAnswer, errorFromTransport, malformedBody } from './toGatewayError.js';
 import type {
   Image,
+  ImageStreamLayers,
+  VersionInfo,
   ImageStream,
   ImageStreamImage,
   ImageStreamList,
@@ -81,6 +83,14 @@ export interface ImageApiClient {
   ): Promise<ImageStreamList>;
   getImageStreamTag(namespace: string, name: string, call?: CallOptions): Promise<ImageStreamTag>;
   getImage(name: string, call?: CallOptions): Promise<Image>;
+  /** The layers subresource: every image of the stream with its layers and manifest-list children. */
+  getImageStreamLayers(
+    namespace: string,
+    name: string,
+    call?: CallOptions,
+  ): Promise<ImageStreamLayers>;
+  /** GET /version: the cheapest call that proves the API server answers. */
+  getVersion(call?: CallOptions): Promise<VersionInfo>;
   /** Concurrency state, for tests and metrics. */
   readonly semaphore: Semaphore;
   /** Closes pooled sockets. */
@@ -254,6 +264,9 @@ export function createImageApiClient(
     getImageStreamTag: (namespace, name, call) =>
       get(`${GROUP}/namespaces/${segment(namespace)}/imagestreamtags/${segment(name)}`, call),
     getImage: (name, call) => get(`${GROUP}/images/${segment(name)}`, call),
+    getImageStreamLayers: (namespace, name, call) =>
+      get(`${GROUP}/namespaces/${segment(namespace)}/imagestreams/${segment(name)}/layers`, call),
+    getVersion: (call) => get('version', call),
     close: () => agent.destroy(),
   };
 }

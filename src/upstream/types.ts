@@ -230,3 +230,11 @@ export interface Status {
   };
   code?: number;
 }
+
+/** GET /version (k8s.io/apimachinery version.Info). */
+export interface VersionInfo {
+  major?: string;
+  minor?: string;
+  gitVersion?: string;
+  platform?: string;
+}

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createClusterRegistry } from '../../src/clusters/createClusterRegistry.js';
+import type { FanOutOptions } from '../../src/clusters/fanOut.js';
 import type { AuthMode, Limits } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
 import { createGateway, type Gateway } from '../../src/server.js';
@@ -35,6 +36,7 @@ export interface StackOptions {
   readonly auth?: AuthMode;
   readonly limits?: Limits;
   readonly logLevel?: string;
+  readonly fanOut?: FanOutOptions;
 }
 
 export interface GraphQLResult {
@@ -105,6 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     auth: options.auth,
     deadlineMs: options.deadlineMs,
     limits: options.limits,
+    fanOut: options.fanOut,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

@@ -1,0 +1,26 @@
+import type { ClusterResolvers, ClusterStatusResolvers } from '../generated/graphql.js';
+import {
+  imageStreamImageOf,
+  imageStreamOf,
+  imageStreamsOf,
+  imageStreamTagOf,
+} from './entryPoints.js';
+
+export const Cluster: ClusterResolvers = {
+  name: (c) => c.name,
+  server: (c) => c.server,
+  status: (c, _args, ctx) => ctx.probe.status(c.name),
+  imageStreamImage: (c, args, ctx) => imageStreamImageOf(ctx, c.name, args.namespace, args.name),
+  imageStream: (c, args, ctx) => imageStreamOf(ctx, c.name, args.namespace, args.name),
+  imageStreams: (c, args, ctx) =>
+    imageStreamsOf(ctx, c.name, args.namespace, args.first, args.after),
+  imageStreamTag: (c, args, ctx) => imageStreamTagOf(ctx, c.name, args.namespace, args.name),
+};
+
+export const ClusterStatus: ClusterStatusResolvers = {
+  reachable: (s) => s.reachable,
+  lastErrorCode: (s) => s.lastErrorCode,
+  roundTripMs: (s) => (s.roundTripMs === null ? null : Math.round(s.roundTripMs * 10) / 10),
+  version: (s) => s.version,
+  checkedAt: (s) => s.checkedAt,
+};

@@ -1,0 +1,130 @@
+import type { GatewayContext } from '../context.js';
+import { badUserInput, GatewayError } from '../errors.js';
+import {
+  checkNamespace,
+  checkPageSize,
+  checkStreamName,
+  parseImageStreamImageName,
+  parseImageStreamTagName,
+} from '../validation.js';
+import { loadImageStreamImage } from './imageStream.js';
+import type {
+  ImageStreamConnectionModel,
+  ImageStreamImageModel,
+  ImageStreamModel,
+  ImageStreamTagModel,
+} from './models.js';
+
+/**
+ * The per-cluster entry points, shared by Query (cluster as an argument) and Cluster (the parent
+ * cluster). Every argument is checked before any upstream call.
+ */
+
+const DEFAULT_PAGE_SIZE = 50;
+
+interface Cursor {
+  /** The upstream continue token the page started from ('' for the first page). */
+  readonly c: string;
+  /** How many items of that page come before the next edge. */
+  readonly s: number;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(value: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof parsed.c === 'string' && Number.isInteger(parsed.s) && (parsed.s ?? -1) >= 0) {
+      return { c: parsed.c, s: parsed.s as number };
+    }
+  } catch {
+    // falls through
+  }
+  throw badUserInput(
+    'Argument "after" must be a cursor returned by imageStreams (an edge cursor or pageInfo.endCursor).',
+  );
+}
+
+export function imageStreamImageOf(
+  ctx: GatewayContext,
+  cluster: string | null | undefined,
+  namespaceArg: string,
+  name: string,
+): Promise<ImageStreamImageModel> {
+  const client = ctx.clientFor(cluster);
+  const namespace = checkNamespace(namespaceArg);
+  const { stream, digest } = parseImageStreamImageName(name, namespace);
+  return loadImageStreamImage(ctx, client.cluster.name, namespace, stream, digest);
+}
+
+export async function imageStreamOf(
+  ctx: GatewayContext,
+  clusterArg: string | null | undefined,
+  namespaceArg: string,
+  nameArg: string,
+): Promise<ImageStreamModel> {
+  const client = ctx.clientFor(clusterArg);
+  const namespace = checkNamespace(namespaceArg);
+  const name = checkStreamName(nameArg, namespace, 'name');
+  const cluster = client.cluster.name;
+  return { cluster, wire: await ctx.loaders.imageStream.load({ cluster, namespace, name }) };
+}
+
+/** A Relay page over the API's limit/continue; cursors carry the continue token and an offset. */
+export async function imageStreamsOf(
+  ctx: GatewayContext,
+  clusterArg: string | null | undefined,
+  namespaceArg: string,
+  firstArg: number | null | undefined,
+  after: string | null | undefined,
+): Promise<ImageStreamConnectionModel> {
+  const client = ctx.clientFor(clusterArg);
+  const namespace = checkNamespace(namespaceArg);
+  const first = checkPageSize(firstArg, ctx.limits.maxPageSize, DEFAULT_PAGE_SIZE);
+  const start = after ? decodeCursor(after) : { c: '', s: 0 };
+  const cluster = client.cluster.name;
+  let list;
+  try {
+    list = await client.listImageStreams(
+      namespace,
+      { limit: start.s + first, continueToken: start.c || undefined },
+      ctx.call,
+    );
+  } catch (err) {
+    if (err instanceof GatewayError && err.upstream?.status === 410) {
+      throw badUserInput(
+        'Argument "after" is a cursor that has expired upstream (410 Expired); list again from the first page.',
+      );
+    }
+    throw err;
+  }
+  const items = (list.items ?? []).slice(start.s);
+  const edges = items.map((wire, i) => {
+    // Later fields (ImageStreamImage.stream) read these from the loader instead of refetching.
+    ctx.loaders.imageStream.prime({ cluster, namespace, name: wire.metadata.name ?? '' }, wire);
+    return { cursor: encodeCursor({ c: start.c, s: start.s + i + 1 }), node: { cluster, wire } };
+  });
+  const next = list.metadata?.continue;
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: Boolean(next),
+      endCursor: next ? encodeCursor({ c: next, s: 0 }) : (edges.at(-1)?.cursor ?? null),
+    },
+  };
+}
+
+export async function imageStreamTagOf(
+  ctx: GatewayContext,
+  clusterArg: string | null | undefined,
+  namespaceArg: string,
+  name: string,
+): Promise<ImageStreamTagModel> {
+  const client = ctx.clientFor(clusterArg);
+  const namespace = checkNamespace(namespaceArg);
+  const { stream, tag } = parseImageStreamTagName(name, namespace);
+  const wire = await client.getImageStreamTag(namespace, `${stream}:${tag}`, ctx.call);
+  return { cluster: client.cluster.name, namespace, stream, wire };
+}
