@@ -114,7 +114,35 @@ async function multiCluster() {
   return { images: refs.length, clusters: 3, medianMs: round(median(times)) };
 }
 
-const results = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, latencyMs: LATENCY_MS, fanOut: await fanOut(), dedup: await dedup(), multiCluster: await multiCluster() };
+async function locations() {
+  const sims = await Promise.all(['east', 'west', 'north'].map((name) => createSimulator({ name, latencyMs: LATENCY_MS, seedOptions: { benchStreams: 50, benchImagesPerStream: 3 } })));
+  const { url, gateway } = await startGateway(sims);
+  const digest = [...sims[0].data.streams.get('shared').get('base').status.tags.find((t) => t.tag === 'latest').items][0].image;
+  const query = JSON.stringify({ query: `{ imageLocations(digest: "${digest}") { cluster { name } namespace stream tags } }` });
+  const run = async () => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query });
+    const body = await res.json();
+    if (body.errors) throw new Error(JSON.stringify(body.errors[0]));
+    return body.data.imageLocations.length;
+  };
+  await run();
+  const times = [];
+  let calls = 0;
+  let found = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const sim of sims) sim.resetCounts();
+    const t = performance.now();
+    found = await run();
+    times.push(performance.now() - t);
+    calls = sims.reduce((n, sim) => n + sim.count(), 0);
+  }
+  const streams = sims.reduce((n, sim) => n + [...sim.data.streams.values()].reduce((m, s) => m + s.size, 0), 0);
+  await gateway.close();
+  await Promise.all(sims.map((s) => s.close()));
+  return { clusters: 3, streamsScanned: streams, locationsFound: found, medianMs: round(median(times)), upstreamCalls: calls };
+}
+
+const results = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, latencyMs: LATENCY_MS, fanOut: await fanOut(), dedup: await dedup(), multiCluster: await multiCluster(), locations: await locations() };
 const md = `# Benchmark results
 
 Simulator latency ${LATENCY_MS} ms, ${ROUNDS} interleaved rounds, Node ${results.node}, ${results.date}.
@@ -129,6 +157,9 @@ Simulator latency ${LATENCY_MS} ms, ${ROUNDS} interleaved rounds, Node ${results
 | dedup, ${results.dedup.refs} refs over ${results.dedup.distinct} distinct | upstream calls | ${results.dedup.upstreamCalls} |
 | | same query again (no cross-request cache yet) | ${results.dedup.repeatedQueryCalls} |
 | 3 clusters x 34 images | one gateway query, median | ${results.multiCluster.medianMs} ms |
+| imageLocations, 3 clusters, ${results.locations.streamsScanned} streams (50 generated per cluster) | one query, median | ${results.locations.medianMs} ms |
+| | upstream calls (all clusters) | ${results.locations.upstreamCalls} |
+| | locations found | ${results.locations.locationsFound} |
 `;
 writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL('./results/latest.md', import.meta.url), md);

@@ -14,6 +14,7 @@ export interface ServeConfig {
   readonly deadlineMs: number;
   readonly attemptTimeoutMs: number;
   readonly maxRefs: number;
+  readonly clusterDeadlineMs: number;
   readonly demoLatencyMs: number;
   readonly logLevel: string;
 }
@@ -42,6 +43,7 @@ export const USAGE = `Usage:
     --deadline-ms N        time budget of one GraphQL request (default 30000)
     --attempt-timeout-ms N timeout of one upstream attempt (default 10000)
     --max-refs N           most refs of one imageStreamImages call (default 500)
+    --cluster-deadline-ms N  time budget of each cluster in a fan-out (default 10000)
     --latency-ms N         with --demo: simulated API latency (default 0)
     --log-level LEVEL      fatal|error|warn|info|debug|silent (default info)
   image-gateway simulate [--port N] [--host ADDR] [--name NAME] [--latency-ms L] [--tls]
@@ -89,6 +91,7 @@ export function parseConfig(
         'deadline-ms': { type: 'string' },
         'attempt-timeout-ms': { type: 'string' },
         'max-refs': { type: 'string' },
+        'cluster-deadline-ms': { type: 'string' },
         'latency-ms': { type: 'string' },
         'log-level': { type: 'string' },
         name: { type: 'string' },
@@ -168,6 +171,13 @@ export function parseConfig(
     deadlineMs: integer(v['deadline-ms'], '--deadline-ms', 30_000, 100, 600_000),
     attemptTimeoutMs: integer(v['attempt-timeout-ms'], '--attempt-timeout-ms', 10_000, 50, 600_000),
     maxRefs: integer(v['max-refs'], '--max-refs', 500, 1, 10_000),
+    clusterDeadlineMs: integer(
+      v['cluster-deadline-ms'],
+      '--cluster-deadline-ms',
+      10_000,
+      50,
+      600_000,
+    ),
     demoLatencyMs: integer(v['latency-ms'], '--latency-ms', 0, 0, 600_000),
     logLevel,
   });
