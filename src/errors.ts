@@ -30,6 +30,8 @@ export interface GatewayErrorOptions {
   cluster?: string;
   upstream?: UpstreamInfo;
   cause?: unknown;
+  /** The HTTP status of the whole response, for errors raised before execution. */
+  httpStatus?: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export class GatewayError extends GraphQLError {
     const extensions: Record<string, unknown> = { code };
     if (options.cluster !== undefined) extensions['cluster'] = options.cluster;
     if (options.upstream !== undefined) extensions['upstream'] = { ...options.upstream };
+    // Apollo reads `extensions.http` for the response status and strips it from the body.
+    if (options.httpStatus !== undefined) extensions['http'] = { status: options.httpStatus };
     super(message, { extensions });
     this.name = 'GatewayError';
     this.code = code;
@@ -90,7 +94,9 @@ export function formatError(
 ): GraphQLFormattedError {
   const original = unwrap(error);
   if (original instanceof GatewayError) {
-    return { ...formatted, message: original.message, extensions: { ...original.extensions } };
+    // `http` only sets the response status (Apollo has read it); it is not for the client.
+    const { http: _http, ...extensions } = original.extensions;
+    return { ...formatted, message: original.message, extensions };
   }
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && CLIENT_FAULT_CODES.has(code)) {

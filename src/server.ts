@@ -23,6 +23,12 @@ import { formatError, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { resolvers } from './resolvers/index.js';
 import { renderExplorerPage } from './explorerPage.js';
+import {
+  checkTokenLimit,
+  createQueryLimits,
+  DEFAULT_QUERY_LIMITS,
+  type QueryLimits,
+} from './limits/createQueryLimits.js';
 
 export interface GatewayOptions {
   readonly registry: ClusterRegistry;
@@ -33,7 +39,8 @@ export interface GatewayOptions {
   readonly limits?: Limits;
   /** Largest request body, bytes (default 1 MiB). */
   readonly maxBodyBytes?: number;
-  readonly introspection?: boolean;
+  /** Depth, aliases, tokens, directives, cost and introspection (defaults: DEFAULT_QUERY_LIMITS). */
+  readonly queryLimits?: QueryLimits;
   /** Per-cluster deadline and concurrency of fan-outs (imageLocations). */
   readonly fanOut?: FanOutOptions;
 }
@@ -139,16 +146,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const deadlineMs = options.deadlineMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const limitsConfig = options.queryLimits ?? DEFAULT_QUERY_LIMITS;
+  const queryLimits = createQueryLimits(limitsConfig, registry.clients.length);
   const probe = createClusterProbe(registry, { authenticated: auth === 'serviceaccount' });
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers: resolvers as never,
     formatError,
     includeStacktraceInErrorResponses: false,
-    introspection: options.introspection ?? true,
+    introspection: limitsConfig.introspection,
+    validationRules: queryLimits.validationRules,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), extraErrorsPlugin, loggingPlugin],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...queryLimits.plugins,
+      extraErrorsPlugin,
+      loggingPlugin,
+    ],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
@@ -205,6 +220,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         }
       } else {
         body = text;
+      }
+    }
+    const query =
+      req.method === 'POST'
+        ? (body as { query?: unknown } | undefined)?.query
+        : url.searchParams.get('query');
+    if (typeof query === 'string') {
+      const refused = checkTokenLimit(query, limitsConfig.maxTokens);
+      if (refused) {
+        sendJson(res, 400, {
+          errors: [{ message: refused.message, extensions: { code: refused.code } }],
+        });
+        return;
       }
     }
     const requestId =

@@ -1,0 +1,103 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
+import type { ValidationRule } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import { GatewayError } from '../errors.js';
+import { estimateCost } from './estimateCost.js';
+
+/** The query limits, each with its default (README: "Limits"). */
+export interface QueryLimits {
+  /** Deepest selection, fragments flattened. */
+  readonly maxDepth: number;
+  /** Aliases in one operation. */
+  readonly maxAliases: number;
+  /** Lexical tokens in one document. */
+  readonly maxTokens: number;
+  /** Directives in one operation. */
+  readonly maxDirectives: number;
+  /** Estimated upstream calls of one operation (see estimateCost). */
+  readonly maxCost: number;
+  /** Introspection (`__schema`, `__type`) allowed; when off, "Did you mean" suggestions are hidden too. */
+  readonly introspection: boolean;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
+  maxDepth: 12,
+  maxAliases: 30,
+  maxTokens: 3000,
+  maxDirectives: 20,
+  maxCost: 5000,
+  introspection: true,
+});
+
+/**
+ * Query limits as Apollo plugins and validation rules: depth, aliases, tokens and directives
+ * from GraphQL Armor (fragments flattened, so spreading a fragment does not hide depth); a cost
+ * that knows list sizes and cluster fan-out, checked with the request's variables once the
+ * operation is resolved. All of them reject before any resolver runs, so a rejected query
+ * makes no upstream call.
+ */
+export function createQueryLimits(
+  limits: QueryLimits,
+  clusterCount: number,
+): { plugins: ApolloServerPlugin<GatewayContext>[]; validationRules: ValidationRule[] } {
+  const armor = new ApolloArmor({
+    maxDepth: {
+      n: limits.maxDepth,
+      flattenFragments: true,
+      ignoreIntrospection: true,
+      exposeLimits: true,
+    },
+    maxAliases: { n: limits.maxAliases, exposeLimits: true },
+    // Counted by checkTokenLimit, before Apollo: a throw from Apollo's parsing hook is a 500.
+    maxTokens: { enabled: false },
+    maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
+    // The static cost of Armor cannot see list sizes or fan-out; ours below does.
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: !limits.introspection },
+  });
+  const protection = armor.protect();
+  const costPlugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, schema }) {
+          if (!operation) return;
+          const cost = estimateCost(
+            schema,
+            document,
+            operation,
+            request.variables ?? {},
+            clusterCount,
+          );
+          if (cost > limits.maxCost) {
+            throw new GatewayError(
+              'BAD_USER_INPUT',
+              `Query cost ${cost} exceeds the limit of ${limits.maxCost}. The cost estimates upstream calls: every image, stream, tag or cluster status fetched counts 1, and a list multiplies what it selects by its size (refs and first as given, clusters x namespaces for imageLocations; 10 tags per stream, 10 events per tag, 8 manifests per list).`,
+              { httpStatus: 400 },
+            );
+          }
+        },
+      };
+    },
+  };
+  return {
+    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), costPlugin],
+    validationRules: protection.validationRules,
+  };
+}
+
+/**
+ * The token limit, checked on the raw query before Apollo parses it (with GraphQL Armor's
+ * counting lexer). Returns the error to answer with, or undefined. A syntax error is left to
+ * Apollo, which reports it as usual.
+ */
+export function checkTokenLimit(query: string, maxTokens: number): GatewayError | undefined {
+  try {
+    new MaxTokensParserWLexer(query, { n: maxTokens, exposeLimits: true }).parseDocument();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : '';
+    if (message.includes('Token limit')) return new GatewayError('BAD_USER_INPUT', message);
+  }
+  return undefined;
+}
