@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from './clusters/ConfigError.js';
 import type { AuthMode } from './context.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/createQueryLimits.js';
 
 export interface ServeConfig {
   readonly command: 'serve';
@@ -14,6 +15,8 @@ export interface ServeConfig {
   readonly deadlineMs: number;
   readonly attemptTimeoutMs: number;
   readonly maxRefs: number;
+  readonly queryLimits: QueryLimits;
+  readonly maxBodyBytes: number;
   readonly clusterDeadlineMs: number;
   readonly demoLatencyMs: number;
   readonly logLevel: string;
@@ -43,6 +46,13 @@ export const USAGE = `Usage:
     --deadline-ms N        time budget of one GraphQL request (default 30000)
     --attempt-timeout-ms N timeout of one upstream attempt (default 10000)
     --max-refs N           most refs of one imageStreamImages call (default 500)
+    --max-depth N          deepest selection, fragments included (default 12)
+    --max-aliases N        aliases per operation (default 30)
+    --max-tokens N         tokens per document (default 3000)
+    --max-directives N     directives per operation (default 20)
+    --max-cost N           estimated upstream calls per operation (default 5000)
+    --max-body-bytes N     largest request body (default 1048576)
+    --no-introspection     refuse __schema/__type and hide field suggestions
     --cluster-deadline-ms N  time budget of each cluster in a fan-out (default 10000)
     --latency-ms N         with --demo: simulated API latency (default 0)
     --log-level LEVEL      fatal|error|warn|info|debug|silent (default info)
@@ -91,6 +101,13 @@ export function parseConfig(
         'deadline-ms': { type: 'string' },
         'attempt-timeout-ms': { type: 'string' },
         'max-refs': { type: 'string' },
+        'max-depth': { type: 'string' },
+        'max-aliases': { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'max-directives': { type: 'string' },
+        'max-cost': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'no-introspection': { type: 'boolean' },
         'cluster-deadline-ms': { type: 'string' },
         'latency-ms': { type: 'string' },
         'log-level': { type: 'string' },
@@ -171,6 +188,39 @@ export function parseConfig(
     deadlineMs: integer(v['deadline-ms'], '--deadline-ms', 30_000, 100, 600_000),
     attemptTimeoutMs: integer(v['attempt-timeout-ms'], '--attempt-timeout-ms', 10_000, 50, 600_000),
     maxRefs: integer(v['max-refs'], '--max-refs', 500, 1, 10_000),
+    maxBodyBytes: integer(
+      v['max-body-bytes'],
+      '--max-body-bytes',
+      1024 * 1024,
+      1024,
+      64 * 1024 * 1024,
+    ),
+    queryLimits: Object.freeze({
+      maxDepth: integer(v['max-depth'], '--max-depth', DEFAULT_QUERY_LIMITS.maxDepth, 1, 100),
+      maxAliases: integer(
+        v['max-aliases'],
+        '--max-aliases',
+        DEFAULT_QUERY_LIMITS.maxAliases,
+        0,
+        10_000,
+      ),
+      maxTokens: integer(
+        v['max-tokens'],
+        '--max-tokens',
+        DEFAULT_QUERY_LIMITS.maxTokens,
+        10,
+        1_000_000,
+      ),
+      maxDirectives: integer(
+        v['max-directives'],
+        '--max-directives',
+        DEFAULT_QUERY_LIMITS.maxDirectives,
+        0,
+        10_000,
+      ),
+      maxCost: integer(v['max-cost'], '--max-cost', DEFAULT_QUERY_LIMITS.maxCost, 1, 10_000_000),
+      introspection: v['no-introspection'] !== true,
+    }),
     clusterDeadlineMs: integer(
       v['cluster-deadline-ms'],
       '--cluster-deadline-ms',

@@ -100,7 +100,9 @@ export function formatError(
   }
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && CLIENT_FAULT_CODES.has(code)) {
-    return { ...formatted, extensions: { code: 'BAD_USER_INPUT', reason: code } };
+    // GraphQL Armor words its limit errors as syntax errors; the limit is what matters.
+    const message = formatted.message.replace(/^Syntax Error: (?=.*limit of \d+ exceeded)/, '');
+    return { ...formatted, message, extensions: { code: 'BAD_USER_INPUT', reason: code } };
   }
   if (typeof code === 'string' && KNOWN_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR') {
     return { ...formatted, extensions: { code } };

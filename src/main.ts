@@ -67,6 +67,8 @@ async function serve(config: ServeConfig, logger: Logger): Promise<void> {
     auth: config.auth,
     deadlineMs: config.deadlineMs,
     limits: { maxRefs: config.maxRefs, maxPageSize: 500 },
+    queryLimits: config.queryLimits,
+    maxBodyBytes: config.maxBodyBytes,
     fanOut: { clusterDeadlineMs: config.clusterDeadlineMs, concurrency: 16 },
   });
   let url: string;

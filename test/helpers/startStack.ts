@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { createClusterRegistry } from '../../src/clusters/createClusterRegistry.js';
 import type { FanOutOptions } from '../../src/clusters/fanOut.js';
 import type { AuthMode, Limits } from '../../src/context.js';
+import type { QueryLimits } from '../../src/limits/createQueryLimits.js';
 import { createLogger } from '../../src/logger.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import {
@@ -37,6 +38,8 @@ export interface StackOptions {
   readonly limits?: Limits;
   readonly logLevel?: string;
   readonly fanOut?: FanOutOptions;
+  readonly queryLimits?: QueryLimits;
+  readonly maxBodyBytes?: number;
 }
 
 export interface GraphQLResult {
@@ -108,6 +111,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     deadlineMs: options.deadlineMs,
     limits: options.limits,
     fanOut: options.fanOut,
+    queryLimits: options.queryLimits,
+    maxBodyBytes: options.maxBodyBytes,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

@@ -1,0 +1,207 @@
+import { Lexer, Source, TokenKind } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
+
+let stack: Stack;
+const LIMITS = {
+  maxDepth: 4,
+  maxAliases: 3,
+  maxTokens: 60,
+  maxDirectives: 2,
+  maxCost: 20,
+  introspection: false,
+};
+
+beforeAll(async () => {
+  stack = await startStack({
+    clusters: [{ name: 'east' }, { name: 'west' }],
+    queryLimits: LIMITS,
+    limits: { maxRefs: 5, maxPageSize: 500 },
+    maxBodyBytes: 4096,
+  });
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+const calls = (): number => Object.values(stack.sims).reduce((n, s) => n + s.count(), 0);
+
+/** Runs a query that must be refused: 400, BAD_USER_INPUT, a message naming the limit, no upstream call. */
+async function refused(
+  query: string,
+  message: RegExp,
+  variables?: Record<string, unknown>,
+): Promise<void> {
+  for (const sim of Object.values(stack.sims)) sim.resetCounts();
+  const { status, body } = await stack.gql(query, variables);
+  expect(status).toBe(400);
+  expect(body.data).toBeUndefined();
+  expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+  expect(body.errors?.[0]?.message).toMatch(message);
+  expect(calls()).toBe(0);
+}
+
+async function accepted(query: string, variables?: Record<string, unknown>): Promise<void> {
+  const { status, body } = await stack.gql(query, variables);
+  expect((body.errors ?? []).filter((e) => e.extensions?.['code'] === 'BAD_USER_INPUT')).toEqual(
+    [],
+  );
+  expect(status).toBe(200);
+}
+
+function tokenCount(query: string): number {
+  const lexer = new Lexer(new Source(query));
+  let n = 0;
+  while (lexer.advance().kind !== TokenKind.EOF) n++;
+  return n;
+}
+
+describe('query limits at their boundaries', () => {
+  it('depth: 4 passes, 5 fails, also when hidden in fragments', async () => {
+    await accepted(
+      '{ imageStream(cluster: "east", namespace: "openshift", name: "python") { tags { history { digest } } } }',
+    );
+    await refused(
+      '{ imageStream(cluster: "east", namespace: "openshift", name: "python") { tags { history { imageStreamImage { digest } } } } }',
+      /^Query depth limit of 4 exceeded, found 5\.$/,
+    );
+    await refused(
+      'query { imageStream(cluster: "east", namespace: "openshift", name: "python") { ...T } } fragment T on ImageStream { tags { ...H } } fragment H on StreamTag { history { imageStreamImage { digest } } }',
+      /depth limit of 4 exceeded/,
+    );
+  });
+
+  it('aliases: 3 pass, 4 fail', async () => {
+    await accepted('{ a: clusters { name } b: clusters { name } c: clusters { name } }');
+    await refused(
+      '{ a: clusters { name } b: clusters { name } c: clusters { name } d: clusters { name } }',
+      /^Aliases limit of 3 exceeded, found 4\.$/,
+    );
+    await refused(
+      '{ a: clusters { name } ...F } fragment F on Query { b: clusters { name } c: clusters { name } d: clusters { name } }',
+      /Aliases limit of 3 exceeded/,
+    );
+  });
+
+  it('directives: 2 pass, 3 fail', async () => {
+    await accepted('{ clusters { name @include(if: true) server @skip(if: false) } }');
+    await refused(
+      '{ clusters { name @include(if: true) server @skip(if: false) status @include(if: true) { reachable } } }',
+      /Directives limit of 2 exceeded, found 3/,
+    );
+  });
+
+  it('tokens: 60 pass, 61 fail', async () => {
+    const base = '{ clusters { name } }';
+    const padded = (n: number): string =>
+      `{ clusters { name ${'server '.repeat(n - tokenCount(base))}} }`;
+    expect(tokenCount(padded(60))).toBe(60);
+    await accepted(padded(60));
+    await refused(padded(61), /Token limit of 60 exceeded/);
+  });
+
+  it('cost: counts upstream calls, list sizes and every cluster of a fan-out', async () => {
+    const digest = historyOf(stack.sims['east']!, 'apps', 'frontend')[0];
+    const refs = Array.from({ length: 5 }, () => ({
+      cluster: 'east',
+      namespace: 'apps',
+      name: `frontend@${digest}`,
+    }));
+    // 5 images + 5 streams, twice: 20 calls, at the limit.
+    const twenty =
+      'query($refs: [ImageStreamImageRef!]!) { a: imageStreamImages(refs: $refs) { stream { name } } b: imageStreamImages(refs: $refs) { stream { name } } }';
+    await accepted(twenty, { refs });
+    await refused(
+      twenty.replace(/ }$/, ' cluster(name: "east") { status { reachable } } }'),
+      /^Query cost 21 exceeds the limit of 20\./,
+      { refs },
+    );
+    // A listing is one call however many streams it returns.
+    await accepted(
+      '{ imageStreams(cluster: "east", namespace: "apps", first: 500) { edges { node { name } } } }',
+    );
+    // imageLocations over every cluster: 2 scans + 2 x 5 estimated locations, each with an image: 12.
+    const locations = `{ a: imageLocations(digest: "${digest}") { imageStreamImage { digest } } b: imageLocations(digest: "${digest}") { imageStreamImage { digest } } }`;
+    await refused(locations, /^Query cost 24 exceeds the limit of 20\./);
+    await accepted(
+      locations.replaceAll(`digest: "${digest}")`, `digest: "${digest}", clusters: ["east"])`),
+    );
+  });
+
+  it('refs: 5 pass, 6 fail', async () => {
+    const digest = historyOf(stack.sims['east']!, 'apps', 'frontend')[0];
+    const refs = (n: number): unknown[] =>
+      Array.from({ length: n }, () => ({
+        cluster: 'east',
+        namespace: 'apps',
+        name: `frontend@${digest}`,
+      }));
+    const q = 'query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name } }';
+    await accepted(q, { refs: refs(5) });
+    for (const sim of Object.values(stack.sims)) sim.resetCounts();
+    const { body } = await stack.gql(q, { refs: refs(6) });
+    expect(body.errors?.[0]?.message).toBe('Argument "refs" takes at most 5 items; got 6.');
+    expect(calls()).toBe(0);
+  });
+
+  it('body size: 4096 bytes pass, 4097 fail with 413', async () => {
+    const post = (size: number): Promise<Response> => {
+      const head = '{"query":"{ clusters { name } }","extensions":{"pad":"';
+      const tail = '"}}';
+      const body = head + 'x'.repeat(size - head.length - tail.length) + tail;
+      expect(Buffer.byteLength(body)).toBe(size);
+      return fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    };
+    expect((await post(4096)).status).toBe(200);
+    const over = await post(4097);
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as any).errors[0].message).toBe(
+      'The request body is larger than 4096 bytes.',
+    );
+  });
+});
+
+describe('introspection off', () => {
+  it('refuses __schema and __type, also under an operation named __schema and through fragments', async () => {
+    await refused('{ __schema { queryType { name } } }', /introspection/i);
+    await refused('query __schema { __schema { types { name } } }', /introspection/i);
+    await refused(
+      '{ ...F } fragment F on Query { __type(name: "Image") { name } }',
+      /introspection/i,
+    );
+    await accepted('{ __typename clusters { __typename name } }');
+  });
+
+  it('hides field suggestions', async () => {
+    const { body } = await stack.gql('{ clusterz { name } }');
+    expect(body.errors?.[0]?.message).toMatch(/Cannot query field "clusterz"/);
+    expect(body.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+});
+
+describe('HTTP', () => {
+  it('refuses batched requests', async () => {
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { query: '{ clusters { name } }' },
+        { query: '{ clusters { name } }' },
+      ]),
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('blocks simple GET requests that could be cross-site (CSRF prevention)', async () => {
+    const res = await fetch(`${stack.url}?query=${encodeURIComponent('{ clusters { name } }')}`);
+    expect(res.status).toBe(400);
+    const ok = await fetch(`${stack.url}?query=${encodeURIComponent('{ clusters { name } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(ok.status).toBe(200);
+  });
+});
