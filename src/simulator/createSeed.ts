@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { seededRandom } from './seededRandom.js';
 import type {
   DockerImage,
   Image,
@@ -46,16 +47,9 @@ export function sha256(text: string | Buffer): string {
   return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
-/** A small deterministic PRNG (mulberry32) seeded from a string. */
+/** A deterministic generator seeded from a string. */
 function createRandom(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(createHash('sha256').update(seed).digest().readUInt32LE(0));
 }
 
 const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';

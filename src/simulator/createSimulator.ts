@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from './seededRandom.js';
 import { readFixture, createSeed, type SeedData, type SeedOptions } from './createSeed.js';
 import type {
   Image,
@@ -43,7 +44,19 @@ export type Fault =
   | { readonly kind: 'truncate' }
   | { readonly kind: 'invalid-json' }
   | { readonly kind: 'hang' }
-  | { readonly kind: 'delay'; readonly ms: number };
+  | { readonly kind: 'delay'; readonly ms: number }
+  /** A 200 whose body never ends (until the client gives up). */
+  | { readonly kind: 'endless' };
+
+/** Faults drawn at random for a share of requests, from a seeded generator (reproducible). */
+export interface RandomFaults {
+  /** Share of matching requests that get a fault, 0 to 1. */
+  readonly rate: number;
+  readonly seed: number;
+  readonly faults: readonly Fault[];
+  /** Only requests for this resource. */
+  readonly resource?: string;
+}
 
 export interface FaultRule {
   /** Only requests for this resource (e.g. `imagestreamimages`, `imagestreams`). */
@@ -92,6 +105,9 @@ export interface Simulator {
   /** Scripted faults, applied in order to matching requests. */
   addFault(rule: FaultRule): void;
   clearFaults(): void;
+  /** Draws faults at random from now on (undefined stops it); the count of faults served is returned by faultsServed. */
+  setRandomFaults(random: RandomFaults | undefined): void;
+  readonly faultsServed: number;
   /** Makes every continue token handed out so far expire (410 ResourceExpired). */
   expireContinueTokens(): void;
   latencyMs: number;
@@ -560,7 +576,24 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   let epoch = 1;
   const router = new Router(data, tokens, () => epoch);
 
+  let randomFaults: { config: RandomFaults; next: () => number } | undefined;
+  let faultsServed = 0;
   const takeFault = (resource: string, path: string): Fault | undefined => {
+    const drawn = takeScripted(resource, path) ?? takeRandom(resource);
+    if (drawn) faultsServed += 1;
+    return drawn;
+  };
+  const takeRandom = (resource: string): Fault | undefined => {
+    if (
+      !randomFaults ||
+      (randomFaults.config.resource !== undefined && randomFaults.config.resource !== resource)
+    )
+      return undefined;
+    if (randomFaults.next() >= randomFaults.config.rate) return undefined;
+    const kinds = randomFaults.config.faults;
+    return kinds[Math.floor(randomFaults.next() * kinds.length)];
+  };
+  const takeScripted = (resource: string, path: string): Fault | undefined => {
     const rule = faults.find(
       (f) =>
         (f.resource === undefined || f.resource === resource) &&
@@ -634,6 +667,12 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     },
     clearFaults: () => {
       faults = [];
+    },
+    setRandomFaults: (config) => {
+      randomFaults = config ? { config, next: seededRandom(config.seed) } : undefined;
+    },
+    get faultsServed() {
+      return faultsServed;
     },
     expireContinueTokens: () => {
       epoch += 1;
@@ -746,5 +785,17 @@ async function applyFault(fault: Fault, res: http.ServerResponse): Promise<boole
       return true;
     case 'hang':
       return true;
+    case 'endless': {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"kind":"ImageStreamImage","metadata":{"name":"');
+      const chunk = 'x'.repeat(64 * 1024);
+      // Bounded by the client: it stops reading, the socket closes, and so does this loop.
+      for (let sent = 0; sent < 1024 ** 3 && !res.destroyed; sent += chunk.length) {
+        if (!res.write(chunk))
+          await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      }
+      res.destroy();
+      return true;
+    }
   }
 }

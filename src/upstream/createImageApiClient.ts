@@ -3,6 +3,17 @@ import https from 'node:https';
 import { got, HTTPError, type Got, type RetryObject } from 'got';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import {
+  createCircuitBreaker,
+  DEFAULT_CIRCUIT_BREAKER,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+} from './createCircuitBreaker.js';
+import {
+  createRetryBudget,
+  DEFAULT_RETRY_BUDGET,
+  type RetryBudgetOptions,
+} from './createRetryBudget.js';
 import { createSemaphore, type Semaphore } from './semaphore.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -44,12 +55,20 @@ export interface UpstreamOptions {
   /** Calls in flight to one cluster at most; also the socket pool size. */
   readonly maxConcurrency: number;
   readonly retry: RetryPolicy;
+  /** Retries as a fraction of requests per cluster. */
+  readonly retryBudget: RetryBudgetOptions;
+  readonly circuitBreaker: CircuitBreakerOptions;
+  /** A larger response body is cut off with UPSTREAM_UNAVAILABLE, never buffered whole. */
+  readonly maxResponseBytes: number;
 }
 
 export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = Object.freeze({
   attemptTimeoutMs: 10_000,
   maxConcurrency: 128,
   retry: DEFAULT_RETRY_POLICY,
+  retryBudget: DEFAULT_RETRY_BUDGET,
+  circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
+  maxResponseBytes: 32 * 1024 * 1024,
 });
 
 /** Per-call settings, taken from the GraphQL request's context. */
@@ -93,6 +112,10 @@ export interface ImageApiClient {
   getVersion(call?: CallOptions): Promise<VersionInfo>;
   /** Concurrency state, for tests and metrics. */
   readonly semaphore: Semaphore;
+  /** The cluster's circuit breaker, for tests and metrics. */
+  readonly breaker: CircuitBreaker;
+  /** Sockets of the pool: in use, and idle kept alive. */
+  sockets(): { active: number; idle: number };
   /** Closes pooled sockets. */
   close(): void;
 }
@@ -136,6 +159,10 @@ export function createImageApiClient(
       })
     : new http.Agent({ keepAlive: true, maxSockets: options.maxConcurrency, scheduling: 'lifo' });
   const semaphore = createSemaphore(options.maxConcurrency);
+  const budget = createRetryBudget(options.retryBudget);
+  const breaker = createCircuitBreaker(options.circuitBreaker, Date.now, (state) =>
+    logger?.warn({ cluster: cluster.name, state }, 'circuit breaker changed state'),
+  );
 
   const client: Got = got.extend({
     prefixUrl: `${cluster.server.replace(/\/+$/, '')}/`,
@@ -169,6 +196,8 @@ export function createImageApiClient(
           random: Math.random(),
           policy: options.retry,
         });
+        // The retry budget has the last word: past it, the failure is reported as it is.
+        if (delay > 0 && !budget.tryRetry()) return 0;
         if (delay > 0) {
           logger?.debug(
             {
@@ -193,15 +222,69 @@ export function createImageApiClient(
     searchParams?: Record<string, string | number>,
   ): Promise<T> {
     const token = call.bearerToken ?? cluster.token?.();
-    return semaphore.run(async () => {
+    if (!breaker.allow()) {
+      throw new GatewayError(
+        'UPSTREAM_UNAVAILABLE',
+        `cluster "${cluster.name}" is failing: calls are paused for ${Math.ceil(breaker.retryInMs / 1000)} s after repeated failures (circuit breaker)`,
+        { cluster: cluster.name },
+      );
+    }
+    try {
+      const value = await semaphore.run(() => attempt<T>(path, call, token, searchParams));
+      breaker.onSuccess();
+      return value;
+    } catch (err) {
+      if (
+        err instanceof GatewayError &&
+        (err.code === 'UPSTREAM_UNAVAILABLE' || err.code === 'UPSTREAM_TIMEOUT')
+      ) {
+        breaker.onFailure();
+      } else {
+        breaker.onSuccess();
+      }
+      throw err;
+    }
+  }
+
+  async function attempt<T>(
+    path: string,
+    call: CallOptions,
+    token: string | undefined,
+    searchParams: Record<string, string | number> | undefined,
+  ): Promise<T> {
+    {
       const started = performance.now();
       let statusCode = 0;
+      budget.recordRequest();
       try {
-        const response = await client.get(path, {
+        const request = client.get(path, {
           headers: token ? { authorization: `Bearer ${token}` } : {},
           signal: call.signal,
           context: { deadlineAt: call.deadlineAt },
           searchParams,
+        });
+        let oversized = false;
+        request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+          if (
+            !oversized &&
+            Math.max(progress.transferred, progress.total ?? 0) > options.maxResponseBytes
+          ) {
+            oversized = true;
+            request.cancel();
+          }
+        });
+        const response = await request.catch((err: unknown) => {
+          if (oversized) {
+            throw new GatewayError(
+              'UPSTREAM_UNAVAILABLE',
+              `cluster "${cluster.name}": the response is larger than ${options.maxResponseBytes} bytes`,
+              {
+                cluster: cluster.name,
+                cause: err,
+              },
+            );
+          }
+          throw err;
         });
         statusCode = response.statusCode;
         let parsed: unknown;
@@ -241,12 +324,17 @@ export function createImageApiClient(
           'upstream call',
         );
       }
-    });
+    }
   }
 
   return {
     cluster,
     semaphore,
+    breaker,
+    sockets: () => ({
+      active: Object.values(agent.sockets).reduce((n, list) => n + (list?.length ?? 0), 0),
+      idle: Object.values(agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0),
+    }),
     getImageStreamImage: (namespace, name, call) =>
       get(`${GROUP}/namespaces/${segment(namespace)}/imagestreamimages/${segment(name)}`, call),
     getImageStream: (namespace, name, call) =>

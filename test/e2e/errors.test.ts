@@ -16,7 +16,14 @@ beforeAll(async () => {
       { name: 'stale', token: 'expired-token' },
     ],
     // Short budgets so that timeouts and retries show within a test.
-    upstream: { attemptTimeoutMs: 300, retry: { limit: 2, baseDelayMs: 20, maxDelayMs: 100 } },
+    // Each failure here is checked on its own: the circuit breaker (tested in resilience.test.ts)
+    // must not turn them into fast failures, nor the retry budget cut their retries.
+    upstream: {
+      attemptTimeoutMs: 300,
+      retry: { limit: 2, baseDelayMs: 20, maxDelayMs: 100 },
+      circuitBreaker: { failureThreshold: 1_000, openMs: 1_000 },
+      retryBudget: { ratio: 1, minRetries: 1_000, windowMs: 10_000 },
+    },
     deadlineMs: 3_000,
   });
 });

@@ -1,5 +1,8 @@
 import { Writable } from 'node:stream';
-import { createClusterRegistry } from '../../src/clusters/createClusterRegistry.js';
+import {
+  createClusterRegistry,
+  type ClusterRegistry,
+} from '../../src/clusters/createClusterRegistry.js';
 import type { FanOutOptions } from '../../src/clusters/fanOut.js';
 import type { AuthMode, Limits } from '../../src/context.js';
 import type { QueryLimits } from '../../src/limits/createQueryLimits.js';
@@ -60,6 +63,7 @@ export interface Stack {
   readonly sims: Record<string, Simulator>;
   /** Every log line the gateway wrote. */
   readonly logs: string[];
+  readonly registry: ClusterRegistry;
   gql(
     query: string,
     variables?: Record<string, unknown>,
@@ -119,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     url,
     sims,
     logs,
+    registry,
     async gql(query, variables, headers = {}) {
       const res = await fetch(url, {
         method: 'POST',

@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Fault } from '../../src/simulator/createSimulator.js';
+import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
+
+const QUERY = `query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name image { name layers { name } } } }`;
+
+describe('fault matrix: the affected item gets its error, every other item its data', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      clusters: [{ name: 'east' }],
+      upstream: {
+        attemptTimeoutMs: 300,
+        retry: { limit: 2, baseDelayMs: 10, maxDelayMs: 50 },
+        circuitBreaker: { failureThreshold: 1_000, openMs: 1_000 },
+        retryBudget: { ratio: 1, minRetries: 1_000, windowMs: 10_000 },
+        maxResponseBytes: 1024 * 1024,
+      },
+      deadlineMs: 5_000,
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const rows: [string, Fault, number, string | null][] = [
+    [
+      'a latency spike past the attempt timeout, every attempt',
+      { kind: 'delay', ms: 1_000 },
+      Infinity,
+      'UPSTREAM_TIMEOUT',
+    ],
+    ['a latency spike past the attempt timeout, once', { kind: 'delay', ms: 1_000 }, 1, null],
+    ['429 with Retry-After, once', { kind: 'rate-limit', retryAfterSeconds: 1 }, 1, null],
+    [
+      '429 with a Retry-After beyond the deadline',
+      { kind: 'rate-limit', retryAfterSeconds: 60 },
+      Infinity,
+      'RATE_LIMITED',
+    ],
+    [
+      '500 ServerTimeout with Retry-After, every attempt',
+      { kind: 'server-timeout', retryAfterSeconds: 1 },
+      Infinity,
+      'UPSTREAM_UNAVAILABLE',
+    ],
+    ['503', { kind: 'unavailable' }, Infinity, 'UPSTREAM_UNAVAILABLE'],
+    ['a reset before headers', { kind: 'reset' }, Infinity, 'UPSTREAM_UNAVAILABLE'],
+    ['a reset mid-body', { kind: 'reset-mid-body' }, Infinity, 'UPSTREAM_UNAVAILABLE'],
+    ['a truncated body', { kind: 'truncate' }, Infinity, 'UPSTREAM_UNAVAILABLE'],
+    ['invalid JSON', { kind: 'invalid-json' }, Infinity, 'UPSTREAM_UNAVAILABLE'],
+    ['a hang', { kind: 'hang' }, Infinity, 'UPSTREAM_TIMEOUT'],
+    ['401', { kind: 'status', status: 401, reason: 'Unauthorized' }, Infinity, 'UNAUTHENTICATED'],
+    ['an endless body', { kind: 'endless' }, Infinity, 'UPSTREAM_UNAVAILABLE'],
+  ];
+
+  for (const [what, fault, times, code] of rows) {
+    it(`${what} -> ${code ?? 'data after a retry'}`, async () => {
+      const east = stack.sims['east']!;
+      const digests = historyOf(east, 'apps', 'frontend').slice(0, 3);
+      const refs = digests.map((d) => ({
+        cluster: 'east',
+        namespace: 'apps',
+        name: `frontend@${d}`,
+      }));
+      east.clearFaults();
+      east.addFault({ resource: 'imagestreamimages', pathIncludes: digests[1], fault, times });
+      const { status, body } = await stack.gql(QUERY, { refs });
+      east.clearFaults();
+      expect(status).toBe(200);
+      const items = body.data?.['imageStreamImages'] as ({
+        image: { name: string; layers: unknown[] };
+      } | null)[];
+      for (const i of [0, 2]) {
+        expect(items[i]?.image.name).toBe(digests[i]);
+        expect(items[i]?.image.layers).toHaveLength(
+          east.data.images.get(digests[i]!)?.dockerImageLayers?.length ?? -1,
+        );
+      }
+      if (code === null) {
+        expect(body.errors).toBeUndefined();
+        expect(items[1]?.image.name).toBe(digests[1]);
+      } else {
+        expect(items[1]).toBeNull();
+        expect(
+          body.errors?.map((e) => [e.path, e.extensions?.['code'], e.extensions?.['cluster']]),
+        ).toEqual([[['imageStreamImages', 1], code, 'east']]);
+      }
+    });
+  }
+
+  it('cuts an endless body off at the size bound with a message saying so', async () => {
+    const east = stack.sims['east']!;
+    const digest = historyOf(east, 'apps', 'backend')[0];
+    east.addFault({ resource: 'imagestreamimages', fault: { kind: 'endless' }, times: Infinity });
+    const { body } = await stack.gql(
+      `{ imageStreamImage(cluster: "east", namespace: "apps", name: "backend@${digest}") { name } }`,
+    );
+    east.clearFaults();
+    expect(body.errors?.[0]?.message).toBe(
+      'cluster "east": the response is larger than 1048576 bytes',
+    );
+  });
+});
+
+describe('circuit breaker and retry budget', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      clusters: [{ name: 'flaky' }, { name: 'steady' }, { name: 'spent' }],
+      upstream: {
+        attemptTimeoutMs: 500,
+        retry: { limit: 3, baseDelayMs: 5, maxDelayMs: 10 },
+        circuitBreaker: { failureThreshold: 3, openMs: 400 },
+        retryBudget: { ratio: 0.2, minRetries: 5, windowMs: 10_000 },
+      },
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('bounds retries to a fraction of requests while a cluster fails', async () => {
+    const spent = stack.sims['spent']!;
+    const digests = historyOf(spent, 'bench', 'stream-000')
+      .concat(historyOf(spent, 'bench', 'stream-001'))
+      .concat(historyOf(spent, 'bench', 'stream-002'));
+    const refs = digests
+      .slice(0, 30)
+      .map((d, i) => ({
+        cluster: 'spent',
+        namespace: 'bench',
+        name: `stream-00${Math.floor(i / 12)}@${d}`,
+      }));
+    spent.setRandomFaults({
+      rate: 1,
+      seed: 1,
+      faults: [{ kind: 'unavailable' }],
+      resource: 'imagestreamimages',
+    });
+    spent.resetCounts();
+    const { body } = await stack.gql(QUERY, { refs });
+    spent.setRandomFaults(undefined);
+    expect((body.data?.['imageStreamImages'] as unknown[]).every((i) => i === null)).toBe(true);
+    // Without the budget: 30 x 4 attempts = 120. With it: 30 + 5 + 0.2 x 30 = 41 at most.
+    expect(spent.count('imagestreamimages')).toBeLessThanOrEqual(41);
+    expect(spent.count('imagestreamimages')).toBeGreaterThanOrEqual(30);
+  });
+
+  it('fails fast while a cluster is down, probes it after the pause, and closes when it answers', async () => {
+    const flaky = stack.sims['flaky']!;
+    const digest = historyOf(flaky, 'apps', 'frontend')[0];
+    const query = `{ imageStreamImage(cluster: "flaky", namespace: "apps", name: "frontend@${digest}") { name } }`;
+    flaky.addFault({ fault: { kind: 'unavailable' }, times: Infinity });
+    for (let i = 0; i < 3; i++)
+      expect((await stack.gql(query)).body.errors?.[0]?.extensions?.['code']).toBe(
+        'UPSTREAM_UNAVAILABLE',
+      );
+    expect(stack.registry.get('flaky')?.breaker.state).toBe('open');
+    flaky.resetCounts();
+    const fast = await stack.gql(query);
+    expect(fast.body.errors?.[0]?.message).toMatch(
+      /calls are paused for 1 s after repeated failures \(circuit breaker\)/,
+    );
+    expect(flaky.count()).toBe(0);
+    // The other cluster is not affected.
+    const steadyDigest = historyOf(stack.sims['steady']!, 'apps', 'frontend')[0];
+    expect(
+      (
+        await stack.gql(
+          `{ imageStreamImage(cluster: "steady", namespace: "apps", name: "frontend@${steadyDigest}") { name } }`,
+        )
+      ).body.errors,
+    ).toBeUndefined();
+    flaky.clearFaults();
+    await new Promise((r) => setTimeout(r, 450));
+    const probe = await stack.gql(query);
+    expect(probe.body.errors).toBeUndefined();
+    expect(stack.registry.get('flaky')?.breaker.state).toBe('closed');
+  });
+});
+
+describe('a randomized run with 20% of upstream attempts failing', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      clusters: [{ name: 'east' }, { name: 'west' }],
+      upstream: {
+        attemptTimeoutMs: 200,
+        retry: { limit: 2, baseDelayMs: 5, maxDelayMs: 20 },
+        circuitBreaker: { failureThreshold: 1_000, openMs: 1_000 },
+      },
+      deadlineMs: 4_000,
+      logLevel: 'warn',
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("gives every item correct data or an error at its path, never both, never another item's data", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    const faults: Fault[] = [
+      { kind: 'reset' },
+      { kind: 'reset-mid-body' },
+      { kind: 'unavailable' },
+      { kind: 'status', status: 500 },
+      { kind: 'rate-limit', retryAfterSeconds: 0 },
+      { kind: 'truncate' },
+      { kind: 'invalid-json' },
+      { kind: 'delay', ms: 400 },
+    ];
+    const pool: {
+      cluster: string;
+      namespace: string;
+      name: string;
+      digest: string;
+      layers: number;
+    }[] = [];
+    for (const [cluster, sim] of Object.entries(stack.sims)) {
+      sim.setRandomFaults({ rate: 0.2, seed: cluster.length * 7919, faults });
+      for (const stream of [...(sim.data.streams.get('bench')?.keys() ?? [])]) {
+        for (const digest of historyOf(sim, 'bench', stream)) {
+          pool.push({
+            cluster,
+            namespace: 'bench',
+            name: `${stream}@${digest}`,
+            digest,
+            layers: sim.data.images.get(digest)?.dockerImageLayers?.length ?? -1,
+          });
+        }
+      }
+    }
+    const totals = { requested: 0, correct: 0, errored: 0, wrong: 0 };
+    let pick = 12345;
+    const next = (): number => (pick = (pick * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let q = 0; q < 30; q++) {
+      const refs = Array.from({ length: 25 }, () => pool[Math.floor(next() * pool.length)]!);
+      const { status, body } = await stack.gql(QUERY, {
+        refs: refs.map(({ cluster, namespace, name }) => ({ cluster, namespace, name })),
+      });
+      expect(status).toBe(200);
+      const items = body.data?.['imageStreamImages'] as ({
+        name: string;
+        image: { name: string; layers: unknown[] };
+      } | null)[];
+      expect(items).toHaveLength(refs.length);
+      const errorPaths = new Map((body.errors ?? []).map((e) => [e.path?.join('.'), e]));
+      refs.forEach((ref, i) => {
+        totals.requested += 1;
+        const item = items[i];
+        const error = errorPaths.get(`imageStreamImages.${i}`);
+        if (
+          item &&
+          !error &&
+          item.name === ref.name &&
+          item.image.name === ref.digest &&
+          item.image.layers.length === ref.layers
+        )
+          totals.correct += 1;
+        else if (!item && error && typeof error.extensions?.['code'] === 'string')
+          totals.errored += 1;
+        else totals.wrong += 1;
+      });
+      // No error points anywhere but at an item.
+      for (const path of errorPaths.keys()) expect(path).toMatch(/^imageStreamImages\.\d+$/);
+    }
+    for (const sim of Object.values(stack.sims)) sim.setRandomFaults(undefined);
+    process.off('unhandledRejection', onUnhandled);
+    console.log(
+      `randomized run: ${JSON.stringify(totals)}, faults served: ${Object.values(stack.sims).reduce((n, s) => n + s.faultsServed, 0)}`,
+    );
+    expect(totals.wrong).toBe(0);
+    expect(totals.correct + totals.errored).toBe(750);
+    expect(totals.correct).toBeGreaterThan(600);
+    expect(unhandled).toEqual([]);
+    // Every socket is back: none in use, the pool no larger than its cap.
+    await new Promise((r) => setTimeout(r, 100));
+    for (const client of stack.registry.clients) {
+      expect(client.sockets().active).toBe(0);
+      expect(client.sockets().idle).toBeLessThanOrEqual(128);
+      expect(client.semaphore.inFlight).toBe(0);
+    }
+  });
+});
