@@ -48,6 +48,8 @@ export interface ContextOptions {
   readonly auth: AuthMode;
   /** The caller's bearer token, when it sent one. */
   readonly bearerToken: string | undefined;
+  /** Per-cluster caller tokens (X-Cluster-Authorization-<cluster>), for clusters with their own identity provider. */
+  readonly clusterTokens?: ReadonlyMap<string, string>;
   /** Time budget of the whole request, ms. */
   readonly deadlineMs: number;
   readonly limits?: Limits;
@@ -63,6 +65,7 @@ export function createContext(options: ContextOptions): GatewayContext {
     signal,
     deadlineAt: Date.now() + options.deadlineMs,
     bearerToken: options.auth === 'passthrough' ? options.bearerToken : undefined,
+    clusterTokens: options.auth === 'passthrough' ? options.clusterTokens : undefined,
   };
   return {
     requestId: options.requestId,
@@ -73,13 +76,16 @@ export function createContext(options: ContextOptions): GatewayContext {
     call,
     clientFor(cluster, argument) {
       const client = options.registry.resolve(cluster, argument);
-      if (options.auth === 'passthrough' && !options.bearerToken) {
+      const name = client.cluster.name;
+      if (
+        options.auth === 'passthrough' &&
+        !options.bearerToken &&
+        !options.clusterTokens?.has(name.toLowerCase())
+      ) {
         throw new GatewayError(
           'UNAUTHENTICATED',
-          'This gateway forwards the caller\'s credentials: send "Authorization: Bearer <token>".',
-          {
-            cluster: client.cluster.name,
-          },
+          `This gateway forwards the caller's credentials: send "Authorization: Bearer <token>" (or "X-Cluster-Authorization-${name}: Bearer <token>" for this cluster).`,
+          { cluster: name },
         );
       }
       return client;

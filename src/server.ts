@@ -95,6 +95,19 @@ function bearerOf(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+const CLUSTER_AUTHORIZATION = 'x-cluster-authorization-';
+
+/** `X-Cluster-Authorization-<cluster>: Bearer <token>` headers, by cluster name. */
+function clusterTokensOf(headers: http.IncomingHttpHeaders): Map<string, string> | undefined {
+  let out: Map<string, string> | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!name.startsWith(CLUSTER_AUTHORIZATION) || typeof value !== 'string') continue;
+    const token = bearerOf(value);
+    if (token) (out ??= new Map()).set(name.slice(CLUSTER_AUTHORIZATION.length), token);
+  }
+  return out;
+}
+
 class BodyTooLarge extends Error {}
 
 async function readBody(req: http.IncomingMessage, max: number): Promise<string> {
@@ -254,6 +267,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           registry,
           auth,
           bearerToken: bearerOf(req.headers.authorization),
+          clusterTokens: clusterTokensOf(req.headers),
           deadlineMs,
           limits,
           probe,

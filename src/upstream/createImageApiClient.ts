@@ -79,6 +79,8 @@ export interface CallOptions {
   readonly deadlineAt?: number | undefined;
   /** A caller's token (passthrough mode) used instead of the cluster's own. */
   readonly bearerToken?: string | undefined;
+  /** Callers' tokens per cluster name (passthrough mode); they win over bearerToken. */
+  readonly clusterTokens?: ReadonlyMap<string, string> | undefined;
 }
 
 export interface ListOptions {
@@ -221,7 +223,8 @@ export function createImageApiClient(
     call: CallOptions = {},
     searchParams?: Record<string, string | number>,
   ): Promise<T> {
-    const token = call.bearerToken ?? cluster.token?.();
+    const token =
+      call.clusterTokens?.get(cluster.name.toLowerCase()) ?? call.bearerToken ?? cluster.token?.();
     if (!breaker.allow()) {
       throw new GatewayError(
         'UPSTREAM_UNAVAILABLE',

@@ -32,13 +32,45 @@ function interestingStrings(): string[] {
   const east = stack.sims['east']!;
   const digest = historyOf(east, 'apps', 'frontend')[0] ?? '';
   return [
-    'east', 'west', 'nope', 'apps', 'openshift', 'bench', 'frontend', `frontend@${digest}`, digest, 'python:3.8', 'python',
-    `python@${digest}`, 'hello-multiarch', 'amd64', 'arm64', 'linux', '', ' ', 'A_B', '../..', 'a@b@c', 'x:y:z', '%2F', '\u0000',
-    'sha256:' + 'f'.repeat(64), 'sha256:' + 'F'.repeat(64), 'é'.repeat(300), '{"json":true}', 'Bearer x', 'a'.repeat(5000),
+    'east',
+    'west',
+    'nope',
+    'apps',
+    'openshift',
+    'bench',
+    'frontend',
+    `frontend@${digest}`,
+    digest,
+    'python:3.8',
+    'python',
+    `python@${digest}`,
+    'hello-multiarch',
+    'amd64',
+    'arm64',
+    'linux',
+    '',
+    ' ',
+    'A_B',
+    '../..',
+    'a@b@c',
+    'x:y:z',
+    '%2F',
+    '\u0000',
+    'sha256:' + 'f'.repeat(64),
+    'sha256:' + 'F'.repeat(64),
+    'é'.repeat(300),
+    '{"json":true}',
+    'Bearer x',
+    'a'.repeat(5000),
   ];
 }
 
-function generateValue(type: GraphQLInputType, rnd: () => number, strings: string[], depth: number): string {
+function generateValue(
+  type: GraphQLInputType,
+  rnd: () => number,
+  strings: string[],
+  depth: number,
+): string {
   if (rnd() < 0.02) return 'null';
   const inner = getNullableType(type);
   if (isListType(inner)) {
@@ -52,24 +84,36 @@ function generateValue(type: GraphQLInputType, rnd: () => number, strings: strin
   if (isEnumType(inner)) return inner.getValues()[0]?.name ?? 'null';
   if (isScalarType(inner)) {
     const r = rnd();
-    if (inner.name === 'Int' || inner.name === 'Int64') return r < 0.9 ? String(Math.floor(rnd() * 600) - 50) : r < 0.95 ? '2147483648' : '"12"';
+    if (inner.name === 'Int' || inner.name === 'Int64')
+      return r < 0.9 ? String(Math.floor(rnd() * 600) - 50) : r < 0.95 ? '2147483648' : '"12"';
     if (inner.name === 'Boolean') return r < 0.95 ? 'true' : '3';
     return JSON.stringify(strings[Math.floor(rnd() * strings.length)]);
   }
   return 'null';
 }
 
-function generateSelection(type: GraphQLObjectType, rnd: () => number, strings: string[], depth: number): string {
+function generateSelection(
+  type: GraphQLObjectType,
+  rnd: () => number,
+  strings: string[],
+  depth: number,
+): string {
   const fields = Object.values(type.getFields());
   const picked = fields.filter(() => rnd() < 0.25);
   if (picked.length === 0 && fields[0]) picked.push(fields[0]);
   const parts = picked.map((field, i) => {
     const alias = rnd() < 0.1 ? `a${i}: ` : '';
     const args = field.args.filter((a) => rnd() < 0.85 || a.type.toString().endsWith('!'));
-    const argText = args.length ? `(${args.map((a) => `${a.name}: ${generateValue(a.type, rnd, strings, 0)}`).join(', ')})` : '';
+    const argText = args.length
+      ? `(${args.map((a) => `${a.name}: ${generateValue(a.type, rnd, strings, 0)}`).join(', ')})`
+      : '';
     const named = getNamedType(field.type);
     let sub = '';
-    if (isObjectType(named)) sub = depth >= 5 ? ' { __typename }' : ` { ${generateSelection(named, rnd, strings, depth + 1)} }`;
+    if (isObjectType(named))
+      sub =
+        depth >= 5
+          ? ' { __typename }'
+          : ` { ${generateSelection(named, rnd, strings, depth + 1)} }`;
     return `${alias}${field.name}${argText}${sub}`;
   });
   if (rnd() < 0.01) parts.push('doesNotExist');
@@ -99,7 +143,10 @@ describe('fuzzing the gateway with generated operations', () => {
         });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         expect(res.status).toBeLessThan(500);
-        const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+        const body = (await res.json()) as {
+          data?: unknown;
+          errors?: { extensions?: { code?: string } }[];
+        };
         expect(body.data !== undefined || body.errors !== undefined).toBe(true);
         for (const e of body.errors ?? []) {
           const code = e.extensions?.code ?? 'none';
@@ -109,7 +156,9 @@ describe('fuzzing the gateway with generated operations', () => {
       }),
       { numRuns: 1_000, seed: 20261128 },
     );
-    console.log(`fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, error codes ${[...codes].sort().join(', ')}`);
+    console.log(
+      `fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, error codes ${[...codes].sort().join(', ')}`,
+    );
     expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(1_000);
     expect((await fetch(stack.url.replace('/graphql', '/healthz'))).status).toBe(200);
   }, 120_000);

@@ -12,10 +12,14 @@ afterAll(async () => {
 
 describe('GraphQL over HTTP audit (graphql-http, pinned)', () => {
   it('passes every MUST; SHOULD and MAY findings are listed', async () => {
-    const results = await Promise.all(serverAudits({ url: stack.url, fetchFn: fetch }).map((audit) => audit.fn()));
+    const results = await Promise.all(
+      serverAudits({ url: stack.url, fetchFn: fetch }).map((audit) => audit.fn()),
+    );
     const errors = results.filter((r) => r.status === 'error');
     const warnings = results.filter((r) => r.status === 'warn');
-    console.log(`graphql-http audit: ${results.length} audits, ${results.filter((r) => r.status === 'ok').length} ok, ${warnings.length} warnings, ${errors.length} errors`);
+    console.log(
+      `graphql-http audit: ${results.length} audits, ${results.filter((r) => r.status === 'ok').length} ok, ${warnings.length} warnings, ${errors.length} errors`,
+    );
     for (const w of warnings) console.log(`  warn ${w.id}: ${w.name} — ${w.reason}`);
     for (const e of errors) console.log(`  ERROR ${e.id}: ${e.name} — ${e.reason}`);
     expect(errors.map((e) => `${e.name}: ${e.reason}`)).toEqual([]);

@@ -125,13 +125,11 @@ describe('circuit breaker and retry budget', () => {
     const digests = historyOf(spent, 'bench', 'stream-000')
       .concat(historyOf(spent, 'bench', 'stream-001'))
       .concat(historyOf(spent, 'bench', 'stream-002'));
-    const refs = digests
-      .slice(0, 30)
-      .map((d, i) => ({
-        cluster: 'spent',
-        namespace: 'bench',
-        name: `stream-00${Math.floor(i / 12)}@${d}`,
-      }));
+    const refs = digests.slice(0, 30).map((d, i) => ({
+      cluster: 'spent',
+      namespace: 'bench',
+      name: `stream-00${Math.floor(i / 12)}@${d}`,
+    }));
     spent.setRandomFaults({
       rate: 1,
       seed: 1,

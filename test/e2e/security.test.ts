@@ -96,7 +96,14 @@ describe('--auth passthrough', () => {
       bob: { user: 'bob', namespaces: ['openshift'] },
     };
     stack = await startStack({
-      clusters: [{ name: 'east', token: 'gateway-own-token', grants }],
+      clusters: [
+        { name: 'east', token: 'gateway-own-token', grants },
+        {
+          name: 'west',
+          token: 'gateway-own-token',
+          grants: { 'west-carol': { user: 'carol', namespaces: ['apps'] } },
+        },
+      ],
       auth: 'passthrough',
     });
   });
@@ -104,7 +111,7 @@ describe('--auth passthrough', () => {
     await stack.close();
   });
 
-  const QUERY = `{ apps: imageStream(namespace: "apps", name: "frontend") { name } os: imageStream(namespace: "openshift", name: "python") { name } }`;
+  const QUERY = `{ apps: imageStream(cluster: "east", namespace: "apps", name: "frontend") { name } os: imageStream(cluster: "east", namespace: "openshift", name: "python") { name } }`;
 
   it("forwards each caller's own token, so each sees only what it may", async () => {
     const alice = await stack.gql(QUERY, undefined, { authorization: 'Bearer alice' });
@@ -112,6 +119,29 @@ describe('--auth passthrough', () => {
     expect(alice.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
     const bob = await stack.gql(QUERY, undefined, { authorization: 'Bearer bob' });
     expect(bob.body.data).toEqual({ apps: null, os: { name: 'python' } });
+  });
+
+  it('sends a per-cluster token from X-Cluster-Authorization-<cluster> to that cluster only', async () => {
+    for (const sim of Object.values(stack.sims)) sim.resetCounts();
+    const { body } = await stack.gql(
+      `{ e: imageStream(cluster: "east", namespace: "apps", name: "frontend") { name } w: imageStream(cluster: "west", namespace: "apps", name: "frontend") { name } }`,
+      undefined,
+      { authorization: 'Bearer alice', 'x-cluster-authorization-west': 'Bearer west-carol' },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ e: { name: 'frontend' }, w: { name: 'frontend' } });
+    const onlyWest = await stack.gql(
+      `{ e: imageStream(cluster: "east", namespace: "apps", name: "frontend") { name } }`,
+      undefined,
+      {
+        'x-cluster-authorization-west': 'Bearer west-carol',
+      },
+    );
+    expect(onlyWest.body.errors?.[0]?.extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      cluster: 'east',
+    });
+    expect(stack.sims['east']?.count()).toBe(1);
   });
 
   it('answers UNAUTHENTICATED without any upstream call when the caller sends no token', async () => {
