@@ -619,7 +619,8 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       const path = `/${segments.join('/')}`;
       const resource = Router.resourceOf(segments);
       const method = req.method ?? 'GET';
-      if (requests.length >= maxRecords) requests.shift();
+      // Oldest half dropped at once: amortised O(1), where shift() would be O(n) per request.
+      if (requests.length >= maxRecords) requests.splice(0, Math.ceil(maxRecords / 2));
       requests.push({ method, path, resource, at: performance.now() - started });
       counts.set(resource, (counts.get(resource) ?? 0) + 1);
       counts.set('*', (counts.get('*') ?? 0) + 1);

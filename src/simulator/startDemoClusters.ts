@@ -12,7 +12,7 @@ export interface DemoClusters {
 /** Starts the two demo clusters on free loopback ports, each with its own reader token. */
 export async function startDemoClusters(latencyMs = 0): Promise<DemoClusters> {
   const simulators = await Promise.all(
-    DEMO_CLUSTERS.map((name) => createSimulator({ name, latencyMs })),
+    DEMO_CLUSTERS.map((name) => createSimulator({ name, latencyMs, maxRecords: 10_000 })),
   );
   return {
     simulators,

@@ -1,4 +1,4 @@
-import { serverAudits } from 'graphql-http';
+import { serverAudits, type AuditFail, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/startStack.js';
 
@@ -15,8 +15,9 @@ describe('GraphQL over HTTP audit (graphql-http, pinned)', () => {
     const results = await Promise.all(
       serverAudits({ url: stack.url, fetchFn: fetch }).map((audit) => audit.fn()),
     );
-    const errors = results.filter((r) => r.status === 'error');
-    const warnings = results.filter((r) => r.status === 'warn');
+    const failed = (r: AuditResult): r is AuditFail => r.status !== 'ok';
+    const errors = results.filter(failed).filter((r) => r.status === 'error');
+    const warnings = results.filter(failed).filter((r) => r.status === 'warn');
     console.log(
       `graphql-http audit: ${results.length} audits, ${results.filter((r) => r.status === 'ok').length} ok, ${warnings.length} warnings, ${errors.length} errors`,
     );
