@@ -37,7 +37,10 @@ const body = JSON.stringify({
 for (let i = 0; i < 50; i++) await post(JSON.parse(body));
 const before = rssMiB();
 
+const samples = [];
+const sampler = setInterval(() => samples.push(rssMiB()), 10_000);
 const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: SECONDS });
+clearInterval(sampler);
 const after = rssMiB();
 await new Promise((r) => setTimeout(r, 2000));
 const settled = rssMiB();
@@ -51,7 +54,7 @@ const report = {
   throughputPerSecond: Math.round(result.requests.average),
   latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
   errors: result.errors + result.timeouts + result.non2xx,
-  rssMiB: { before, after, afterTwoSeconds: settled },
+  rssMiB: { before, every10s: samples, after, afterTwoSeconds: settled },
 };
 writeFileSync(new URL('./results/load.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));
