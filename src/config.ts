@@ -18,6 +18,11 @@ export interface ServeConfig {
   readonly queryLimits: QueryLimits;
   readonly maxBodyBytes: number;
   readonly clusterDeadlineMs: number;
+  /** In-process content cache size, bytes; 0 turns the cache off. */
+  readonly cacheMaxBytes: number;
+  readonly cacheMutableTtlMs: number;
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
   readonly demoLatencyMs: number;
   readonly logLevel: string;
 }
@@ -54,6 +59,10 @@ export const USAGE = `Usage:
     --max-body-bytes N     largest request body (default 1048576)
     --no-introspection     refuse __schema/__type and hide field suggestions
     --cluster-deadline-ms N  time budget of each cluster in a fan-out (default 10000)
+    --cache-max-bytes N    in-process image content cache (default 67108864; 0 = off)
+    --cache-mutable-ttl-ms N  re-read cached signatures/annotations older than this (default 60000)
+    --redis-url URL        share the content cache between replicas (e.g. redis://127.0.0.1:6379)
+    --redis-key-prefix P   prefix of the gateway's Redis keys (default "oig:")
     --latency-ms N         with --demo: simulated API latency (default 0)
     --log-level LEVEL      fatal|error|warn|info|debug|silent (default info)
   image-gateway simulate [--port N] [--host ADDR] [--name NAME] [--latency-ms L] [--tls]
@@ -72,6 +81,24 @@ function integer(
     throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
   }
   return Number(value);
+}
+
+function redisUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      `--redis-url must be a URL such as redis://127.0.0.1:6379, got "${value}"`,
+    );
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError(
+      `--redis-url must start with redis:// or rediss://, got "${url.protocol}//…"`,
+    );
+  }
+  return value;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -109,6 +136,10 @@ export function parseConfig(
         'max-body-bytes': { type: 'string' },
         'no-introspection': { type: 'boolean' },
         'cluster-deadline-ms': { type: 'string' },
+        'cache-max-bytes': { type: 'string' },
+        'cache-mutable-ttl-ms': { type: 'string' },
+        'redis-url': { type: 'string' },
+        'redis-key-prefix': { type: 'string' },
         'latency-ms': { type: 'string' },
         'log-level': { type: 'string' },
         name: { type: 'string' },
@@ -221,6 +252,22 @@ export function parseConfig(
       maxCost: integer(v['max-cost'], '--max-cost', DEFAULT_QUERY_LIMITS.maxCost, 1, 10_000_000),
       introspection: v['no-introspection'] !== true,
     }),
+    cacheMaxBytes: integer(
+      v['cache-max-bytes'],
+      '--cache-max-bytes',
+      64 * 1024 * 1024,
+      0,
+      16 * 1024 ** 3,
+    ),
+    cacheMutableTtlMs: integer(
+      v['cache-mutable-ttl-ms'],
+      '--cache-mutable-ttl-ms',
+      60_000,
+      0,
+      86_400_000,
+    ),
+    redisUrl: redisUrl(v['redis-url']),
+    redisKeyPrefix: v['redis-key-prefix'] ?? 'oig:',
     clusterDeadlineMs: integer(
       v['cluster-deadline-ms'],
       '--cluster-deadline-ms',

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
+import type { ContentCache } from './cache/createContentCache.js';
 import type { ClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
@@ -39,6 +40,8 @@ export interface GatewayContext {
   readonly probe: ClusterProbe;
   /** Per-cluster deadline and concurrency of fan-outs. */
   readonly fanOut: FanOutOptions;
+  /** Cached signatures and annotations older than this are read again (ms). */
+  readonly cacheMutableTtlMs: number;
 }
 
 export interface ContextOptions {
@@ -55,6 +58,9 @@ export interface ContextOptions {
   readonly limits?: Limits;
   readonly probe: ClusterProbe;
   readonly fanOut?: FanOutOptions;
+  /** The content cache shared across requests, if any. */
+  readonly cache?: ContentCache | undefined;
+  readonly cacheMutableTtlMs?: number;
 }
 
 export function createContext(options: ContextOptions): GatewayContext {
@@ -71,7 +77,7 @@ export function createContext(options: ContextOptions): GatewayContext {
     requestId: options.requestId,
     logger: options.logger,
     registry: options.registry,
-    loaders: createLoaders(options.registry, call),
+    loaders: createLoaders(options.registry, call, options.cache),
     limits: options.limits ?? DEFAULT_LIMITS,
     call,
     clientFor(cluster, argument) {
@@ -93,5 +99,6 @@ export function createContext(options: ContextOptions): GatewayContext {
     extraErrors: [],
     probe: options.probe,
     fanOut: options.fanOut ?? DEFAULT_FAN_OUT,
+    cacheMutableTtlMs: options.cacheMutableTtlMs ?? 60_000,
   };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createContentCache, DEFAULT_CONTENT_CACHE } from './cache/createContentCache.js';
 import { ConfigError } from './clusters/ConfigError.js';
 import { createClusterRegistry } from './clusters/createClusterRegistry.js';
 import { loadInCluster } from './clusters/loadInCluster.js';
@@ -68,6 +69,18 @@ async function serve(config: ServeConfig, logger: Logger): Promise<void> {
     deadlineMs: config.deadlineMs,
     limits: { maxRefs: config.maxRefs, maxPageSize: 500 },
     queryLimits: config.queryLimits,
+    cache:
+      config.cacheMaxBytes > 0
+        ? createContentCache({
+            maxBytes: config.cacheMaxBytes,
+            ttlMs: DEFAULT_CONTENT_CACHE.ttlMs,
+            redis: config.redisUrl
+              ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix }
+              : undefined,
+            logger,
+          })
+        : undefined,
+    cacheMutableTtlMs: config.cacheMutableTtlMs,
     maxBodyBytes: config.maxBodyBytes,
     fanOut: { clusterDeadlineMs: config.clusterDeadlineMs, concurrency: 16 },
   });

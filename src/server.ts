@@ -9,6 +9,7 @@ import {
   type HTTPGraphQLRequest,
 } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { ContentCache } from './cache/createContentCache.js';
 import { createClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
 import type { FanOutOptions } from './clusters/fanOut.js';
@@ -43,6 +44,10 @@ export interface GatewayOptions {
   readonly queryLimits?: QueryLimits;
   /** Per-cluster deadline and concurrency of fan-outs (imageLocations). */
   readonly fanOut?: FanOutOptions;
+  /** Image content shared across requests (closed with the gateway). */
+  readonly cache?: ContentCache;
+  /** Cached signatures and annotations older than this are read again, ms (default 60 s). */
+  readonly cacheMutableTtlMs?: number;
 }
 
 export interface Gateway {
@@ -272,6 +277,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           limits,
           probe,
           fanOut: options.fanOut,
+          cache: options.cache,
+          cacheMutableTtlMs: options.cacheMutableTtlMs,
         }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -348,6 +355,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       });
       await apollo.stop();
       registry.close();
+      await options.cache?.close();
     },
   };
 }

@@ -1,6 +1,25 @@
 import type { ImageResolvers, LayerResolvers, ManifestResolvers } from '../generated/graphql.js';
 import { keyValues } from './keyValues.js';
+import type { GatewayContext } from '../context.js';
+import type { Image as WireImage } from '../upstream/types.js';
 import type { ImageModel } from './models.js';
+
+/**
+ * Signatures and annotations can change on an image (openshift-image-api.md §8.2); the rest
+ * cannot. When the image came from the content cache and those parts are older than their TTL,
+ * they are read again from the API server, through the same stream, batched.
+ */
+async function withFreshMutableParts(parent: ImageModel, ctx: GatewayContext): Promise<WireImage> {
+  if (parent.cachedAt === undefined || Date.now() - parent.cachedAt <= ctx.cacheMutableTtlMs)
+    return parent.wire;
+  const { cluster, namespace, stream } = parent;
+  const fresh = await ctx.loaders.freshImageStreamImage.load({
+    cluster,
+    namespace,
+    name: `${stream}@${parent.wire.metadata.name ?? ''}`,
+  });
+  return fresh.wire.image;
+}
 
 const LIST_MEDIA_TYPES: ReadonlySet<string> = new Set([
   'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -21,9 +40,11 @@ export const Image: ImageResolvers = {
     return layers.length === 0 ? null : layers.reduce((sum, layer) => sum + (layer.size ?? 0), 0);
   },
   manifests: (parent) => (parent.wire.dockerImageManifests ?? []).map((wire) => ({ parent, wire })),
-  signatures: ({ wire }) => wire.signatures ?? [],
+  signatures: async (parent, _args, ctx) =>
+    (await withFreshMutableParts(parent, ctx)).signatures ?? [],
   dockerImageMetadata: ({ wire }) => wire.dockerImageMetadata ?? null,
-  annotations: ({ wire }) => keyValues(wire.metadata.annotations),
+  annotations: async (parent, _args, ctx) =>
+    keyValues((await withFreshMutableParts(parent, ctx)).metadata.annotations),
   platform: async (parent, args, ctx) => {
     const os = args.os ?? 'linux';
     const manifests = parent.wire.dockerImageManifests ?? [];
@@ -41,7 +62,7 @@ export const Image: ImageResolvers = {
         namespace,
         name: `${stream}@${child.digest}`,
       });
-      return { cluster, namespace, stream, wire: isi.image };
+      return { cluster, namespace, stream, wire: isi.wire.image, cachedAt: isi.cachedAt };
     }
     // A single-platform image: DockerImage has an Architecture but no OS (OpenShift runs linux).
     const architecture = parent.wire.dockerImageMetadata?.Architecture;
@@ -70,6 +91,6 @@ export const Manifest: ManifestResolvers = {
       namespace,
       name: `${stream}@${wire.digest}`,
     });
-    return { cluster, namespace, stream, wire: isi.image };
+    return { cluster, namespace, stream, wire: isi.wire.image, cachedAt: isi.cachedAt };
   },
 };

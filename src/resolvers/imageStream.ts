@@ -31,12 +31,12 @@ export async function loadImageStreamImage(
   stream: string,
   digest: string,
 ): Promise<ImageStreamImageModel> {
-  const wire = await ctx.loaders.imageStreamImage.load({
+  const loaded = await ctx.loaders.imageStreamImage.load({
     cluster,
     namespace,
     name: `${stream}@${digest}`,
   });
-  return { cluster, namespace, stream, digest, wire };
+  return { cluster, namespace, stream, digest, wire: loaded.wire, cachedAt: loaded.cachedAt };
 }
 
 export const ImageStreamImage: ImageStreamImageResolvers = {
@@ -57,6 +57,7 @@ export const ImageStreamImage: ImageStreamImageResolvers = {
     namespace: m.namespace,
     stream: m.stream,
     wire: m.wire.image,
+    cachedAt: m.cachedAt,
   }),
   annotations: (m) => keyValues(m.wire.metadata.annotations),
 };

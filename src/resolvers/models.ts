@@ -19,11 +19,15 @@ export interface StreamCoordinates {
 export interface ImageStreamImageModel extends StreamCoordinates {
   readonly digest: string;
   readonly wire: Wire.ImageStreamImage;
+  /** Set when the image came from the content cache: when it was read from the API server. */
+  readonly cachedAt?: number | undefined;
 }
 
 /** An image is always read through a stream; its manifest-list children resolve through it. */
 export interface ImageModel extends StreamCoordinates {
   readonly wire: Wire.Image;
+  /** Set when the image came from the content cache: when it was read from the API server. */
+  readonly cachedAt?: number | undefined;
 }
 
 export interface ManifestModel {

@@ -3,6 +3,7 @@ import {
   createClusterRegistry,
   type ClusterRegistry,
 } from '../../src/clusters/createClusterRegistry.js';
+import type { ContentCache } from '../../src/cache/createContentCache.js';
 import type { FanOutOptions } from '../../src/clusters/fanOut.js';
 import type { AuthMode, Limits } from '../../src/context.js';
 import type { QueryLimits } from '../../src/limits/createQueryLimits.js';
@@ -43,6 +44,9 @@ export interface StackOptions {
   readonly fanOut?: FanOutOptions;
   readonly queryLimits?: QueryLimits;
   readonly maxBodyBytes?: number;
+  /** A content cache shared by every request of this gateway (closed with it). */
+  readonly cache?: ContentCache;
+  readonly cacheMutableTtlMs?: number;
 }
 
 export interface GraphQLResult {
@@ -117,6 +121,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     fanOut: options.fanOut,
     queryLimits: options.queryLimits,
     maxBodyBytes: options.maxBodyBytes,
+    cache: options.cache,
+    cacheMutableTtlMs: options.cacheMutableTtlMs,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContentCache } from '../../src/cache/createContentCache.js';
+import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
+
+const QUERY = `query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name digest image { name totalLayerSize layers { name size } dockerImageMetadata { config { env { name value } } } } } }`;
+
+function refsOf(
+  stack: Stack,
+  cluster: string,
+  streams: string[],
+  perStream: number,
+): { cluster: string; namespace: string; name: string }[] {
+  return streams.flatMap((stream) =>
+    historyOf(stack.sims[cluster]!, 'bench', stream)
+      .slice(0, perStream)
+      .map((d) => ({ cluster, namespace: 'bench', name: `${stream}@${d}` })),
+  );
+}
+
+describe('the content cache', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      cache: createContentCache({ maxBytes: 16 * 1024 * 1024, ttlMs: 3_600_000 }),
+      logLevel: 'warn',
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('serves a warm query with one stream call per distinct stream and no image call, with the same data', async () => {
+    const east = stack.sims['east']!;
+    const refs = refsOf(stack, 'east', ['stream-000', 'stream-001', 'stream-002'], 10);
+    east.resetCounts();
+    const cold = await stack.gql(QUERY, { refs });
+    expect(cold.body.errors).toBeUndefined();
+    expect(east.count('imagestreamimages')).toBe(30);
+    expect(east.count('imagestreams')).toBe(0);
+    east.resetCounts();
+    const warm = await stack.gql(QUERY, { refs });
+    expect(warm.body).toEqual(cold.body);
+    expect(east.count('imagestreamimages')).toBe(0);
+    expect(east.count('imagestreams')).toBe(3);
+    expect(east.count()).toBe(3);
+  });
+
+  it('resolves warm manifest-list children through their list in the stream history', async () => {
+    const east = stack.sims['east']!;
+    const list = historyOf(east, 'openshift', 'hello-multiarch')[0];
+    const q = `{ imageStreamImage(cluster: "east", namespace: "openshift", name: "hello-multiarch@${list}") { image { manifests { architecture image { name totalLayerSize } } } } }`;
+    const cold = await stack.gql(q);
+    east.resetCounts();
+    const warm = await stack.gql(q);
+    expect(warm.body).toEqual(cold.body);
+    expect(east.count('imagestreamimages')).toBe(0);
+    expect(east.count('imagestreams')).toBe(1);
+  });
+
+  it('never serves a cached digest through a stream whose history does not hold it', async () => {
+    const east = stack.sims['east']!;
+    const [digest] = historyOf(east, 'bench', 'stream-000');
+    await stack.gql(QUERY, {
+      refs: [{ cluster: 'east', namespace: 'bench', name: `stream-000@${digest}` }],
+    });
+    const { body } = await stack.gql(
+      `{ imageStreamImage(cluster: "east", namespace: "bench", name: "stream-001@${digest}") { name } }`,
+    );
+    expect(body.data?.['imageStreamImage']).toBeNull();
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      upstream: { kind: 'imagestreamimage' },
+    });
+  });
+
+  it("a cluster's cache never answers for another cluster", async () => {
+    const [digest] = historyOf(stack.sims['east']!, 'bench', 'stream-000');
+    const { body } = await stack.gql(
+      `{ imageStreamImage(cluster: "west", namespace: "bench", name: "stream-000@${digest}") { name } }`,
+    );
+    expect(body.data?.['imageStreamImage']).toBeNull();
+    expect(body.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+  });
+});
+
+describe('the content cache across callers (passthrough)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    const grants = {
+      alice: { user: 'alice', namespaces: ['bench'] },
+      bob: { user: 'bob', namespaces: ['openshift'] },
+    };
+    stack = await startStack({
+      clusters: [{ name: 'east', grants }],
+      auth: 'passthrough',
+      cache: createContentCache({ maxBytes: 16 * 1024 * 1024, ttlMs: 3_600_000 }),
+      logLevel: 'warn',
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("never lets one caller see what another caller's query put in the cache", async () => {
+    const east = stack.sims['east']!;
+    const refs = refsOf(stack, 'east', ['stream-000'], 5);
+    const alice = await stack.gql(QUERY, { refs }, { authorization: 'Bearer alice' });
+    expect(alice.body.errors).toBeUndefined();
+    const again = await stack.gql(QUERY, { refs }, { authorization: 'Bearer alice' });
+    expect(again.body.errors).toBeUndefined();
+    // bob may not read namespace bench: the cache does not change that.
+    const bob = await stack.gql(QUERY, { refs }, { authorization: 'Bearer bob' });
+    expect(bob.body.data?.['imageStreamImages']).toEqual([null, null, null, null, null]);
+    expect(new Set(bob.body.errors?.map((e) => e.extensions?.['code']))).toEqual(
+      new Set(['FORBIDDEN']),
+    );
+    expect(bob.text).not.toContain('totalLayerSize');
+    // Nor through a stream bob may read that does not hold the digest.
+    const digest = refs[0]!.name.split('@')[1];
+    const sideways = await stack.gql(
+      `{ imageStreamImage(cluster: "east", namespace: "openshift", name: "python@${digest}") { image { layers { name } } } }`,
+      undefined,
+      {
+        authorization: 'Bearer bob',
+      },
+    );
+    expect(sideways.body.data?.['imageStreamImage']).toBeNull();
+    expect(sideways.body.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    expect(east.count('imagestreamimages')).toBeGreaterThan(5);
+  });
+});
+
+describe('signatures and annotations in the cache', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      clusters: [{ name: 'east' }],
+      cache: createContentCache({ maxBytes: 16 * 1024 * 1024, ttlMs: 3_600_000 }),
+      cacheMutableTtlMs: 0,
+      logLevel: 'warn',
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('re-reads signatures once their TTL passed, and only when asked for', async () => {
+    const east = stack.sims['east']!;
+    const digest = historyOf(east, 'openshift', 'python')[0];
+    const name = `python@${digest}`;
+    await stack.gql(
+      `{ imageStreamImage(namespace: "openshift", name: "${name}") { image { name } } }`,
+    );
+    east.resetCounts();
+    await stack.gql(
+      `{ imageStreamImage(namespace: "openshift", name: "${name}") { image { layers { name } } } }`,
+    );
+    expect(east.count('imagestreamimages')).toBe(0);
+    const signed = await stack.gql(
+      `{ imageStreamImage(namespace: "openshift", name: "${name}") { image { signatures { trusted } annotations { key } } } }`,
+    );
+    expect(east.count('imagestreamimages')).toBe(1);
+    expect((signed.body.data?.['imageStreamImage'] as any).image.signatures).toEqual([
+      { trusted: true },
+      { trusted: false },
+    ]);
+  });
+});
+
+describe('createContentCache', () => {
+  it('is bounded by bytes: the least recently used content goes first', async () => {
+    const cache = createContentCache({ maxBytes: 2_000, ttlMs: 60_000 });
+    const image = (n: number) => ({
+      metadata: { name: `sha256:${String(n).padStart(64, '0')}` },
+      dockerImageReference: 'x'.repeat(500),
+    });
+    for (let n = 0; n < 10; n++) cache.set({ cluster: 'c', digest: `d${n}` }, image(n));
+    const got = await cache.getMany(
+      Array.from({ length: 10 }, (_, n) => ({ cluster: 'c', digest: `d${n}` })),
+    );
+    const kept = got.map((g) => g !== undefined);
+    expect(kept.filter(Boolean).length).toBeLessThanOrEqual(3);
+    expect(kept.at(-1)).toBe(true);
+    expect(kept[0]).toBe(false);
+    await cache.close();
+  });
+});
