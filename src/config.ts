@@ -35,6 +35,10 @@ export interface SimulateConfig {
   readonly latencyMs: number;
   readonly tls: boolean;
   readonly logLevel: string;
+  /** Generated streams in namespace `bench`, images per stream, and label padding per image. */
+  readonly benchStreams: number;
+  readonly benchImagesPerStream: number;
+  readonly labelBytes: number;
 }
 
 export type Config = ServeConfig | SimulateConfig;
@@ -66,7 +70,9 @@ export const USAGE = `Usage:
     --latency-ms N         with --demo: simulated API latency (default 0)
     --log-level LEVEL      fatal|error|warn|info|debug|silent (default info)
   image-gateway simulate [--port N] [--host ADDR] [--name NAME] [--latency-ms L] [--tls]
-    run one simulated OpenShift image API on its own
+                         [--bench-streams N] [--bench-images N] [--label-bytes N]
+    run one simulated OpenShift image API on its own; GET /_simulator/stats and
+    POST /_simulator/reset report and reset its request counters
 `;
 
 function integer(
@@ -144,6 +150,9 @@ export function parseConfig(
         'log-level': { type: 'string' },
         name: { type: 'string' },
         tls: { type: 'boolean' },
+        'bench-streams': { type: 'string' },
+        'bench-images': { type: 'string' },
+        'label-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -167,7 +176,7 @@ export function parseConfig(
   const host = v.host ?? '127.0.0.1';
 
   if (command === 'simulate') {
-    for (const flag of ['demo', 'kubeconfig', 'context', 'in-cluster', 'auth'] as const) {
+    for (const flag of ['demo', 'kubeconfig', 'context', 'in-cluster', 'auth', 'redis-url'] as const) {
       if (v[flag] !== undefined) throw new ConfigError(`--${flag} does not apply to "simulate"`);
     }
     const name = v.name ?? 'sim';
@@ -181,9 +190,15 @@ export function parseConfig(
       latencyMs: integer(v['latency-ms'], '--latency-ms', 0, 0, 600_000),
       tls: v.tls === true,
       logLevel,
+      benchStreams: integer(v['bench-streams'], '--bench-streams', 10, 0, 10_000),
+      benchImagesPerStream: integer(v['bench-images'], '--bench-images', 12, 1, 1_000),
+      labelBytes: integer(v['label-bytes'], '--label-bytes', 0, 0, 10 * 1024 * 1024),
     });
   }
 
+  for (const flag of ['bench-streams', 'bench-images', 'label-bytes'] as const) {
+    if (v[flag] !== undefined) throw new ConfigError(`--${flag} belongs to "simulate"`);
+  }
   if (v.name !== undefined || v.tls !== undefined)
     throw new ConfigError('--name and --tls belong to "simulate"');
   const sources = [

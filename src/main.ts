@@ -40,6 +40,11 @@ async function simulate(config: SimulateConfig, logger: Logger): Promise<void> {
     host: config.host,
     latencyMs: config.latencyMs,
     tls,
+    seedOptions: {
+      benchStreams: config.benchStreams,
+      benchImagesPerStream: config.benchImagesPerStream,
+      benchLabelBytes: config.labelBytes,
+    },
   });
   process.stdout.write(
     `image-gateway simulate: cluster "${config.name}" serving the OpenShift image API on ${sim.url} (token: demo-token-${config.name})\n`,

@@ -8,7 +8,10 @@ import {
   type ApolloServerPlugin,
   type HTTPGraphQLRequest,
 } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { ContentCache } from './cache/createContentCache.js';
 import { createClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
@@ -177,6 +180,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     plugins: [
+      // Cache-control hints are unused (answers depend on the caller); its per-field hook is not free.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ...queryLimits.plugins,
       extraErrorsPlugin,

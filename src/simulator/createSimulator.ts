@@ -617,8 +617,25 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
         segments = ['invalid'];
       }
       const path = `/${segments.join('/')}`;
-      const resource = Router.resourceOf(segments);
       const method = req.method ?? 'GET';
+      if (segments[0] === '_simulator') {
+        // Control endpoints for a simulator in another process (benchmarks, docker-compose);
+        // not part of the Kubernetes API and never counted.
+        req.resume();
+        if (segments[1] === 'stats') {
+          const resource = url.searchParams.get('resource') ?? 'imagestreamimages';
+          const arrivals = requests.filter((r) => r.resource === resource).map((r) => r.at);
+          send(res, 200, JSON.stringify({ counts: Object.fromEntries(counts), arrivals }));
+        } else if (segments[1] === 'reset' && method === 'POST') {
+          counts.clear();
+          requests.length = 0;
+          send(res, 200, '{}');
+        } else {
+          send(res, 404, JSON.stringify(NO_ROUTE));
+        }
+        return;
+      }
+      const resource = Router.resourceOf(segments);
       // Oldest half dropped at once: amortised O(1), where shift() would be O(n) per request.
       if (requests.length >= maxRecords) requests.splice(0, Math.ceil(maxRecords / 2));
       requests.push({ method, path, resource, at: performance.now() - started });
