@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LRUCache } from 'lru-cache';
 import {
   ApolloServer,
   HeaderMap,
@@ -168,6 +169,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const limits = options.limits ?? DEFAULT_LIMITS;
   const limitsConfig = options.queryLimits ?? DEFAULT_QUERY_LIMITS;
+  // Documents already counted: repeated queries skip the extra lexing pass, as Apollo's own
+  // document store lets them skip parsing and validation.
+  const withinTokenLimit = new LRUCache<string, true>({
+    maxSize: 8 * 1024 * 1024,
+    sizeCalculation: (_v, key) => Math.max(1, key.length),
+  });
   const queryLimits = createQueryLimits(limitsConfig, registry.clients.length);
   const probe = createClusterProbe(registry, { authenticated: auth === 'serviceaccount' });
   const apollo = new ApolloServer<GatewayContext>({
@@ -249,8 +256,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       req.method === 'POST'
         ? (body as { query?: unknown } | undefined)?.query
         : url.searchParams.get('query');
-    if (typeof query === 'string') {
+    if (typeof query === 'string' && !withinTokenLimit.has(query)) {
       const refused = checkTokenLimit(query, limitsConfig.maxTokens);
+      if (!refused) withinTokenLimit.set(query, true);
       if (refused) {
         sendJson(res, 400, {
           errors: [{ message: refused.message, extensions: { code: refused.code } }],
