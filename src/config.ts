@@ -176,7 +176,14 @@ export function parseConfig(
   const host = v.host ?? '127.0.0.1';
 
   if (command === 'simulate') {
-    for (const flag of ['demo', 'kubeconfig', 'context', 'in-cluster', 'auth', 'redis-url'] as const) {
+    for (const flag of [
+      'demo',
+      'kubeconfig',
+      'context',
+      'in-cluster',
+      'auth',
+      'redis-url',
+    ] as const) {
       if (v[flag] !== undefined) throw new ConfigError(`--${flag} does not apply to "simulate"`);
     }
     const name = v.name ?? 'sim';

@@ -5,7 +5,7 @@ import type { ClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
 import { GatewayError } from './errors.js';
-import { createLoaders, type Loaders } from './loaders/createLoaders.js';
+import { createLoaders, type LoaderObserver, type Loaders } from './loaders/createLoaders.js';
 import type { Logger } from './logger.js';
 import type { CallOptions, ImageApiClient } from './upstream/createImageApiClient.js';
 
@@ -60,6 +60,7 @@ export interface ContextOptions {
   readonly fanOut?: FanOutOptions;
   /** The content cache shared across requests, if any. */
   readonly cache?: ContentCache | undefined;
+  readonly loaderObserver?: LoaderObserver | undefined;
   readonly cacheMutableTtlMs?: number;
 }
 
@@ -77,7 +78,7 @@ export function createContext(options: ContextOptions): GatewayContext {
     requestId: options.requestId,
     logger: options.logger,
     registry: options.registry,
-    loaders: createLoaders(options.registry, call, options.cache),
+    loaders: createLoaders(options.registry, call, options.cache, options.loaderObserver),
     limits: options.limits ?? DEFAULT_LIMITS,
     call,
     clientFor(cluster, argument) {

@@ -7,6 +7,7 @@ import { loadKubeconfig } from './clusters/loadKubeconfig.js';
 import { parseConfig, USAGE, type ServeConfig, type SimulateConfig } from './config.js';
 import { EXAMPLE_QUERY } from './exampleQuery.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics/createMetrics.js';
 import { createGateway } from './server.js';
 import { createSimulator } from './simulator/createSimulator.js';
 import { createTlsCertificate } from './simulator/createTlsCertificate.js';
@@ -62,12 +63,15 @@ async function serve(config: ServeConfig, logger: Logger): Promise<void> {
       : config.source.kind === 'in-cluster'
         ? [loadInCluster({ env: process.env })]
         : (demo?.connections ?? []);
+  const metrics = createMetrics();
   const registry = createClusterRegistry(
     connections,
     { ...DEFAULT_UPSTREAM_OPTIONS, attemptTimeoutMs: config.attemptTimeoutMs },
     logger,
+    metrics,
   );
   const gateway = await createGateway({
+    metrics,
     registry,
     logger,
     auth: config.auth,

@@ -14,6 +14,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { ContentCache } from './cache/createContentCache.js';
+import { createMetrics, type Metrics } from './metrics/createMetrics.js';
 import { createClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
 import type { FanOutOptions } from './clusters/fanOut.js';
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   readonly cache?: ContentCache;
   /** Cached signatures and annotations older than this are read again, ms (default 60 s). */
   readonly cacheMutableTtlMs?: number;
+  /** Prometheus metrics served on /metrics (the registry and cache report into the same object). */
+  readonly metrics?: Metrics;
 }
 
 export interface Gateway {
@@ -76,6 +79,25 @@ const extraErrorsPlugin: ApolloServerPlugin<GatewayContext> = {
     };
   },
 };
+
+function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ response, operationName }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const outcome = (body?.errors?.length ?? 0) > 0 ? 'error' : 'ok';
+          metrics.operation(
+            operationName ?? undefined,
+            outcome,
+            (performance.now() - started) / 1000,
+          );
+        },
+      };
+    },
+  };
+}
 
 /** One log line per operation, with its duration and error codes; never headers or tokens. */
 const loggingPlugin: ApolloServerPlugin<GatewayContext> = {
@@ -168,6 +190,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const deadlineMs = options.deadlineMs ?? 30_000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
   const limitsConfig = options.queryLimits ?? DEFAULT_QUERY_LIMITS;
   // Documents already counted: repeated queries skip the extra lexing pass, as Apollo's own
   // document store lets them skip parsing and validation.
@@ -192,6 +215,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
       ...queryLimits.plugins,
       extraErrorsPlugin,
+      metricsPlugin(metrics),
       loggingPlugin,
     ],
     logger: {
@@ -292,6 +316,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           fanOut: options.fanOut,
           cache: options.cache,
           cacheMutableTtlMs: options.cacheMutableTtlMs,
+          loaderObserver: metrics,
         }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -305,10 +330,27 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.end();
   };
 
+  const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    const started = performance.now();
+    res.once('finish', () => {
+      const route = KNOWN_ROUTES.has(url.pathname) ? url.pathname : 'other';
+      metrics.httpRequest(
+        route,
+        req.method ?? 'GET',
+        res.statusCode,
+        (performance.now() - started) / 1000,
+      );
+    });
     const route = async (): Promise<void> => {
       switch (url.pathname) {
+        case '/metrics': {
+          const text = await metrics.registry.metrics();
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+          return;
+        }
         case '/graphql':
           return handleGraphQL(req, res, url);
         case '/healthz':

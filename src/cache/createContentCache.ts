@@ -49,6 +49,13 @@ export interface ContentCacheOptions {
     readonly timeoutMs?: number;
   };
   readonly logger?: Logger;
+  readonly observer?: CacheObserver;
+}
+
+/** Receives cache lookups, for metrics. */
+export interface CacheObserver {
+  cacheLookup(result: 'hit' | 'miss', tier: 'memory' | 'redis'): void;
+  cacheError(): void;
 }
 
 export const DEFAULT_CONTENT_CACHE: ContentCacheOptions = Object.freeze({
@@ -74,8 +81,10 @@ export function createContentCache(
   const logger = options.logger;
   let redis: Redis | undefined;
   let lastWarning = 0;
+  const observer = options.observer;
   const warn = (message: string, err: unknown): void => {
     stats.redisErrors += 1;
+    observer?.cacheError();
     // One line per 30 s at most: a down Redis must not flood the log.
     if (Date.now() - lastWarning > 30_000) {
       lastWarning = Date.now();
@@ -134,6 +143,7 @@ export function createContentCache(
             memory.set(keyOf(keys[index] as CacheKey), entry);
             out[index] = entry;
             stats.redisHits += 1;
+            observer?.cacheLookup('hit', 'redis');
           });
         } catch (err) {
           warn('the shared cache (Redis) failed a read; serving from the in-process cache', err);
@@ -143,6 +153,10 @@ export function createContentCache(
         if (entry) stats.hits += 1;
         else stats.misses += 1;
       }
+      const memoryHits = keys.length - missing.length;
+      for (let i = 0; i < memoryHits; i++) observer?.cacheLookup('hit', 'memory');
+      for (const entry of out)
+        if (!entry) observer?.cacheLookup('miss', redis ? 'redis' : 'memory');
       return out;
     },
     set(key, image) {

@@ -5,6 +5,7 @@ import {
   DEFAULT_UPSTREAM_OPTIONS,
   type ClusterConnection,
   type ImageApiClient,
+  type UpstreamObserver,
   type UpstreamOptions,
 } from '../upstream/createImageApiClient.js';
 import { ConfigError } from './ConfigError.js';
@@ -25,13 +26,14 @@ export function createClusterRegistry(
   connections: readonly ClusterConnection[],
   options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS,
   logger?: Logger,
+  observer?: UpstreamObserver,
 ): ClusterRegistry {
   if (connections.length === 0) throw new ConfigError('no clusters are configured');
   const byName = new Map<string, ImageApiClient>();
   for (const connection of connections) {
     if (byName.has(connection.name))
       throw new ConfigError(`cluster "${connection.name}" is configured twice`);
-    byName.set(connection.name, createImageApiClient(connection, options, logger));
+    byName.set(connection.name, createImageApiClient(connection, options, logger, observer));
   }
   const clients = [...byName.values()];
   const known = (): string => clients.map((c) => `"${c.cluster.name}"`).join(', ');

@@ -27,6 +27,11 @@ export interface Loaders {
   readonly imageStream: DataLoader<ObjectKey, ImageStream, string>;
 }
 
+/** Receives batch sizes, for metrics. */
+export interface LoaderObserver {
+  loaderBatch(loader: string, size: number): void;
+}
+
 export const objectKey = (key: ObjectKey): string =>
   `${key.cluster}\u0000${key.namespace}\u0000${key.name}`;
 
@@ -74,6 +79,7 @@ export function createLoaders(
   registry: ClusterRegistry,
   call: CallOptions,
   cache?: ContentCache,
+  observer?: LoaderObserver,
 ): Loaders {
   const clientOf = (cluster: string): ImageApiClient => {
     const client = registry.get(cluster);
@@ -95,12 +101,14 @@ export function createLoaders(
   };
 
   const imageStream = new DataLoader<ObjectKey, ImageStream, string>(
-    (keys) =>
-      Promise.all(
+    (keys) => {
+      observer?.loaderBatch('imageStream', keys.length);
+      return Promise.all(
         keys.map((key) =>
           clientOf(key.cluster).getImageStream(key.namespace, key.name, call).catch(asError),
         ),
-      ),
+      );
+    },
     { cacheKeyFn: objectKey },
   );
 
@@ -155,6 +163,7 @@ export function createLoaders(
   const batchImages = async (
     keys: readonly ObjectKey[],
   ): Promise<(LoadedImageStreamImage | Error)[]> => {
+    observer?.loaderBatch('imageStreamImage', keys.length);
     const results: (LoadedImageStreamImage | Error)[] = new Array(keys.length);
     const cached = cache
       ? await cache.getMany(

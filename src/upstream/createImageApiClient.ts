@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import {
   createCircuitBreaker,
   DEFAULT_CIRCUIT_BREAKER,
+  type BreakerState,
   type CircuitBreaker,
   type CircuitBreakerOptions,
 } from './createCircuitBreaker.js';
@@ -71,6 +72,13 @@ export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = Object.freeze({
   maxResponseBytes: 32 * 1024 * 1024,
 });
 
+/** Receives what happens upstream, for metrics. Structural: src/metrics implements it. */
+export interface UpstreamObserver {
+  upstreamRequest(cluster: string, resource: string, status: string, seconds: number): void;
+  upstreamRetry(cluster: string, resource: string): void;
+  breakerState(cluster: string, state: BreakerState): void;
+}
+
 /** Per-call settings, taken from the GraphQL request's context. */
 export interface CallOptions {
   /** Aborts when the GraphQL request's deadline passes. */
@@ -131,12 +139,14 @@ function segment(value: string): string {
 
 interface RequestContext extends Record<string, unknown> {
   deadlineAt?: number | undefined;
+  resource?: string;
 }
 
 export function createImageApiClient(
   cluster: ClusterConnection,
   options: UpstreamOptions = DEFAULT_UPSTREAM_OPTIONS,
   logger?: Logger,
+  observer?: UpstreamObserver,
 ): ImageApiClient {
   const isHttps = cluster.server.startsWith('https:');
   if (isHttps && cluster.insecureSkipTlsVerify) {
@@ -162,9 +172,11 @@ export function createImageApiClient(
     : new http.Agent({ keepAlive: true, maxSockets: options.maxConcurrency, scheduling: 'lifo' });
   const semaphore = createSemaphore(options.maxConcurrency);
   const budget = createRetryBudget(options.retryBudget);
-  const breaker = createCircuitBreaker(options.circuitBreaker, Date.now, (state) =>
-    logger?.warn({ cluster: cluster.name, state }, 'circuit breaker changed state'),
-  );
+  const breaker = createCircuitBreaker(options.circuitBreaker, Date.now, (state) => {
+    observer?.breakerState(cluster.name, state);
+    logger?.warn({ cluster: cluster.name, state }, 'circuit breaker changed state');
+  });
+  observer?.breakerState(cluster.name, 'closed');
 
   const client: Got = got.extend({
     prefixUrl: `${cluster.server.replace(/\/+$/, '')}/`,
@@ -200,6 +212,7 @@ export function createImageApiClient(
         });
         // The retry budget has the last word: past it, the failure is reported as it is.
         if (delay > 0 && !budget.tryRetry()) return 0;
+        if (delay > 0) observer?.upstreamRetry(cluster.name, context.resource ?? 'other');
         if (delay > 0) {
           logger?.debug(
             {
@@ -219,9 +232,35 @@ export function createImageApiClient(
   });
 
   async function get<T>(
+    resource: string,
     path: string,
     call: CallOptions = {},
     searchParams?: Record<string, string | number>,
+  ): Promise<T> {
+    const started = performance.now();
+    let status = 'error';
+    try {
+      const value = await guarded<T>(resource, path, call, searchParams);
+      status = '200';
+      return value;
+    } catch (err) {
+      status = err instanceof GatewayError ? String(err.upstream?.status ?? err.code) : 'error';
+      throw err;
+    } finally {
+      observer?.upstreamRequest(
+        cluster.name,
+        resource,
+        status,
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+
+  async function guarded<T>(
+    resource: string,
+    path: string,
+    call: CallOptions,
+    searchParams: Record<string, string | number> | undefined,
   ): Promise<T> {
     const token =
       call.clusterTokens?.get(cluster.name.toLowerCase()) ?? call.bearerToken ?? cluster.token?.();
@@ -233,7 +272,9 @@ export function createImageApiClient(
       );
     }
     try {
-      const value = await semaphore.run(() => attempt<T>(path, call, token, searchParams));
+      const value = await semaphore.run(() =>
+        attempt<T>(resource, path, call, token, searchParams),
+      );
       breaker.onSuccess();
       return value;
     } catch (err) {
@@ -250,6 +291,7 @@ export function createImageApiClient(
   }
 
   async function attempt<T>(
+    resource: string,
     path: string,
     call: CallOptions,
     token: string | undefined,
@@ -263,7 +305,7 @@ export function createImageApiClient(
         const request = client.get(path, {
           headers: token ? { authorization: `Bearer ${token}` } : {},
           signal: call.signal,
-          context: { deadlineAt: call.deadlineAt },
+          context: { deadlineAt: call.deadlineAt, resource },
           searchParams,
         });
         let oversized = false;
@@ -339,9 +381,17 @@ export function createImageApiClient(
       idle: Object.values(agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0),
     }),
     getImageStreamImage: (namespace, name, call) =>
-      get(`${GROUP}/namespaces/${segment(namespace)}/imagestreamimages/${segment(name)}`, call),
+      get(
+        'imagestreamimages',
+        `${GROUP}/namespaces/${segment(namespace)}/imagestreamimages/${segment(name)}`,
+        call,
+      ),
     getImageStream: (namespace, name, call) =>
-      get(`${GROUP}/namespaces/${segment(namespace)}/imagestreams/${segment(name)}`, call),
+      get(
+        'imagestreams',
+        `${GROUP}/namespaces/${segment(namespace)}/imagestreams/${segment(name)}`,
+        call,
+      ),
     listImageStreams: (namespace, list, call) => {
       const path =
         namespace === undefined
@@ -350,14 +400,22 @@ export function createImageApiClient(
       const params: Record<string, string | number> = {};
       if (list.limit !== undefined) params['limit'] = list.limit;
       if (list.continueToken) params['continue'] = list.continueToken;
-      return get(path, call, params);
+      return get('imagestreams', path, call, params);
     },
     getImageStreamTag: (namespace, name, call) =>
-      get(`${GROUP}/namespaces/${segment(namespace)}/imagestreamtags/${segment(name)}`, call),
-    getImage: (name, call) => get(`${GROUP}/images/${segment(name)}`, call),
+      get(
+        'imagestreamtags',
+        `${GROUP}/namespaces/${segment(namespace)}/imagestreamtags/${segment(name)}`,
+        call,
+      ),
+    getImage: (name, call) => get('images', `${GROUP}/images/${segment(name)}`, call),
     getImageStreamLayers: (namespace, name, call) =>
-      get(`${GROUP}/namespaces/${segment(namespace)}/imagestreams/${segment(name)}/layers`, call),
-    getVersion: (call) => get('version', call),
+      get(
+        'imagestreams/layers',
+        `${GROUP}/namespaces/${segment(namespace)}/imagestreams/${segment(name)}/layers`,
+        call,
+      ),
+    getVersion: (call) => get('version', 'version', call),
     close: () => agent.destroy(),
   };
 }

@@ -25,7 +25,7 @@ describe('a bearer token never leaves the request', () => {
     await stack.close();
   });
 
-  it('appears in no response and no log line, on success or on any failure', async () => {
+  it('appears in no response, no log line and no metric, on success or on any failure', async () => {
     const east = stack.sims['east']!;
     const digest = historyOf(east, 'apps', 'frontend')[0];
     const texts: string[] = [];
@@ -48,6 +48,8 @@ describe('a bearer token never leaves the request', () => {
       texts.push(res.text);
     }
     east.clearFaults();
+    texts.push(await (await fetch(stack.url.replace('/graphql', '/metrics'))).text());
+    expect(texts.at(-1)).toContain('image_gateway_upstream_requests_total');
     expect(texts.join('\n')).toContain('UNAUTHENTICATED');
     expect(texts.join('\n')).toContain('FORBIDDEN');
     expect(stack.logs.length).toBeGreaterThan(10);

@@ -8,6 +8,7 @@ import type { FanOutOptions } from '../../src/clusters/fanOut.js';
 import type { AuthMode, Limits } from '../../src/context.js';
 import type { QueryLimits } from '../../src/limits/createQueryLimits.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics/createMetrics.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import {
   createSimulator,
@@ -107,10 +108,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   });
   const logger = createLogger({ level: options.logLevel ?? 'debug', destination });
+  const metrics = createMetrics({ defaultMetrics: false });
   const registry = createClusterRegistry(
     connections,
     { ...DEFAULT_UPSTREAM_OPTIONS, ...options.upstream },
     logger,
+    metrics,
   );
   const gateway: Gateway = await createGateway({
     registry,
@@ -123,6 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     maxBodyBytes: options.maxBodyBytes,
     cache: options.cache,
     cacheMutableTtlMs: options.cacheMutableTtlMs,
+    metrics,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
