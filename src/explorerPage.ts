@@ -1,12 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { EXAMPLE_QUERY } from './exampleQuery.js';
 
 const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** GraphiQL as built by `npm run build` (scripts/build-graphiql.mjs), served from the package. */
+export interface GraphiQLAssets {
+  readonly js: Buffer;
+  readonly css: Buffer;
+}
+
+const ASSETS = new URL('../dist/graphiql/', import.meta.url);
+
+/** The bundled GraphiQL, or undefined when the package was not built with it. */
+export function loadGraphiQLAssets(): GraphiQLAssets | undefined {
+  const js = new URL('graphiql.js', ASSETS);
+  const css = new URL('graphiql.css', ASSETS);
+  if (!existsSync(js) || !existsSync(css)) return undefined;
+  return { js: readFileSync(js), css: readFileSync(css) };
+}
+
+/** The GraphiQL page: two files of this package, nothing from the network. */
+export function renderGraphiQLPage(basePath: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>openshift-image-gateway · GraphiQL</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${basePath}graphiql/graphiql.css">
+<style>html,body,#graphiql{height:100%;margin:0}</style>
+</head><body><div id="graphiql">Loading GraphiQL…</div>
+<script src="${basePath}graphiql/graphiql.js"></script>
+</body></html>`;
+}
+
 /**
- * A small query page served with GET /graphql (Accept: text/html). It is self-contained: no
- * CDN, no external script, so it works on an air-gapped cluster. (A bundled GraphiQL replaces it
- * in a later change.)
+ * A small self-contained query page, served when the package was built without GraphiQL
+ * (`tsc` alone). No CDN, no external script.
  */
 export function renderExplorerPage(): string {
   return `<!doctype html>
@@ -18,7 +46,7 @@ textarea{height:16rem}pre{background:#fff;border:1px solid #ccc;padding:.5rem;mi
 label{display:block;margin:.5rem 0 .2rem}button{margin:.5rem 0;padding:.4rem 1rem}
 </style></head><body>
 <h1>openshift-image-gateway</h1>
-<p>POST GraphQL to this URL. The schema is in <code>schema.graphql</code>; introspection is on.</p>
+<p>POST GraphQL to this URL. The schema is in <code>schema.graphql</code>; introspection is on. (Run <code>npm run build</code> for GraphiQL.)</p>
 <label for="query">Query</label><textarea id="query">${escapeHtml(EXAMPLE_QUERY)}</textarea>
 <label for="token">Bearer token (only for --auth passthrough)</label><input id="token" type="password" size="60">
 <div><button id="run">Run</button></div>

@@ -28,7 +28,7 @@ import {
 import { formatError, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { resolvers } from './resolvers/index.js';
-import { renderExplorerPage } from './explorerPage.js';
+import { loadGraphiQLAssets, renderExplorerPage, renderGraphiQLPage } from './explorerPage.js';
 import {
   checkTokenLimit,
   createQueryLimits,
@@ -191,6 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const limits = options.limits ?? DEFAULT_LIMITS;
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
+  const graphiql = loadGraphiQLAssets();
   const limitsConfig = options.queryLimits ?? DEFAULT_QUERY_LIMITS;
   // Documents already counted: repeated queries skip the extra lexing pass, as Apollo's own
   // document store lets them skip parsing and validation.
@@ -233,7 +234,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     url: URL,
   ): Promise<void> => {
     if (req.method === 'GET' && wantsHtml(req)) {
-      const page = renderExplorerPage();
+      const page = graphiql ? renderGraphiQLPage('/') : renderExplorerPage();
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'content-length': Buffer.byteLength(page),
@@ -330,7 +331,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.end();
   };
 
-  const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+  const KNOWN_ROUTES = new Set([
+    '/graphql',
+    '/healthz',
+    '/readyz',
+    '/metrics',
+    '/graphiql/graphiql.js',
+    '/graphiql/graphiql.css',
+  ]);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway');
     const started = performance.now();
@@ -345,6 +353,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
     const route = async (): Promise<void> => {
       switch (url.pathname) {
+        case '/graphiql/graphiql.js':
+        case '/graphiql/graphiql.css': {
+          const asset = url.pathname.endsWith('.js') ? graphiql?.js : graphiql?.css;
+          if (!asset)
+            return sendJson(res, 404, { error: 'GraphiQL is not built into this package' });
+          res.writeHead(200, {
+            'content-type': url.pathname.endsWith('.js')
+              ? 'text/javascript; charset=utf-8'
+              : 'text/css; charset=utf-8',
+            'content-length': asset.length,
+            'cache-control': 'public, max-age=3600',
+          });
+          res.end(asset);
+          return;
+        }
         case '/metrics': {
           const text = await metrics.registry.metrics();
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
