@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'src/generated/**', 'node_modules/**', 'coverage/**', 'bench/results/**'],
+    ignores: ['dist/**', 'src/generated/**', 'examples/generated/**', 'test-results/**', 'node_modules/**', 'coverage/**', 'bench/results/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

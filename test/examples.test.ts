@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ImageLayersAndConfigDocument,
+  ImageSignaturesDocument,
+  ManifestListPlatformsDocument,
+  TagHistoryDocument,
+  WhereDoesADigestRunDocument,
+} from '../examples/generated/graphql.js';
+import { startStack, type Stack } from './helpers/startStack.js';
+
+const variables = JSON.parse(
+  readFileSync(new URL('../examples/variables.json', import.meta.url), 'utf8'),
+) as Record<string, Record<string, unknown>>;
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ logLevel: 'warn' });
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+/** What a frontend does with a typed document: the result type comes from the document. */
+async function execute<R, V>(document: TypedDocumentNode<R, V>, vars: V): Promise<R> {
+  const { body } = await stack.gql(print(document), vars as Record<string, unknown>);
+  expect(body.errors).toBeUndefined();
+  return body.data as R;
+}
+
+describe('the example operations as typed documents (codegen client preset)', () => {
+  it('ImageLayersAndConfig', async () => {
+    const data = await execute(
+      ImageLayersAndConfigDocument,
+      variables['ImageLayersAndConfig'] as never,
+    );
+    const size: number | null | undefined = data.imageStreamImage?.image.totalLayerSize;
+    expect(size).toBe(347478492);
+    expect(data.imageStreamImage?.image.dockerImageMetadata?.config?.cmd).toEqual(['python3']);
+  });
+
+  it('ManifestListPlatforms', async () => {
+    const data = await execute(
+      ManifestListPlatformsDocument,
+      variables['ManifestListPlatforms'] as never,
+    );
+    expect(data.imageStreamImage?.image.manifests.map((m) => `${m.os}/${m.architecture}`)).toEqual([
+      'linux/amd64',
+      'linux/arm64',
+    ]);
+    expect(data.imageStreamImage?.image.arm64?.name).toBe(
+      'sha256:1a06d68cb9117b52965035a5b0fa4c1470ef892e6062ffedb1af1922952e0950',
+    );
+  });
+
+  it('ImageSignatures', async () => {
+    const data = await execute(ImageSignaturesDocument, variables['ImageSignatures'] as never);
+    expect(data.imageStreamImage?.image.signatures.map((s) => s.trusted)).toEqual([true, false]);
+  });
+
+  it('TagHistory', async () => {
+    const data = await execute(TagHistoryDocument, variables['TagHistory'] as never);
+    expect(data.imageStream?.tags.map((t) => t.name)).toEqual(['3.8.12', '3.99']);
+  });
+
+  it('WhereDoesADigestRun', async () => {
+    const data = await execute(
+      WhereDoesADigestRunDocument,
+      variables['WhereDoesADigestRun'] as never,
+    );
+    expect(data.imageLocations.map((l) => `${l.cluster.name}/${l.namespace}/${l.stream}`)).toEqual([
+      'east/openshift/python',
+      'west/openshift/python',
+    ]);
+  });
+});
