@@ -5,6 +5,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json codegen.yml schema.graphql ./
 COPY src ./src
+COPY scripts ./scripts
+COPY web ./web
+COPY examples ./examples
 RUN npm run build
 
 FROM node:20-slim

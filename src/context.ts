@@ -73,6 +73,7 @@ export function createContext(options: ContextOptions): GatewayContext {
     deadlineAt: Date.now() + options.deadlineMs,
     bearerToken: options.auth === 'passthrough' ? options.bearerToken : undefined,
     clusterTokens: options.auth === 'passthrough' ? options.clusterTokens : undefined,
+    requestId: options.requestId,
   };
   return {
     requestId: options.requestId,

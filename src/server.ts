@@ -127,6 +127,7 @@ function bearerOf(header: string | undefined): string | undefined {
 }
 
 const CLUSTER_AUTHORIZATION = 'x-cluster-authorization-';
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** `X-Cluster-Authorization-<cluster>: Bearer <token>` headers, by cluster name. */
 function clusterTokensOf(headers: http.IncomingHttpHeaders): Map<string, string> | undefined {
@@ -291,10 +292,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         return;
       }
     }
+    // A caller's X-Request-Id is kept only when it looks like an id: it is logged and forwarded.
+    const offered = req.headers['x-request-id'];
     const requestId =
-      (typeof req.headers['x-request-id'] === 'string' &&
-        req.headers['x-request-id'].slice(0, 64)) ||
-      randomUUID();
+      typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: req.method ?? 'GET',
       headers,

@@ -87,6 +87,8 @@ export interface CallOptions {
   readonly deadlineAt?: number | undefined;
   /** A caller's token (passthrough mode) used instead of the cluster's own. */
   readonly bearerToken?: string | undefined;
+  /** The GraphQL request's id, sent as X-Request-Id and logged with each call. */
+  readonly requestId?: string | undefined;
   /** Callers' tokens per cluster name (passthrough mode); they win over bearerToken. */
   readonly clusterTokens?: ReadonlyMap<string, string> | undefined;
 }
@@ -131,6 +133,21 @@ export interface ImageApiClient {
 }
 
 const GROUP = 'apis/image.openshift.io/v1';
+
+/**
+ * The RBAC permissions the calls below need (image.openshift.io), for deploy/openshift/rbac.yaml
+ * and its test. imagestreams/layers is optional: without it imageLocations reads list images.
+ */
+export const UPSTREAM_PERMISSIONS: readonly {
+  resource: string;
+  verbs: readonly string[];
+  optional?: boolean;
+}[] = [
+  { resource: 'imagestreams', verbs: ['get', 'list'] },
+  { resource: 'imagestreamimages', verbs: ['get'] },
+  { resource: 'imagestreamtags', verbs: ['get'] },
+  { resource: 'imagestreams/layers', verbs: ['get'], optional: true },
+];
 
 /** Encodes one path segment; `@` and `:` are legal in a segment and kept readable. */
 function segment(value: string): string {
@@ -303,7 +320,10 @@ export function createImageApiClient(
       budget.recordRequest();
       try {
         const request = client.get(path, {
-          headers: token ? { authorization: `Bearer ${token}` } : {},
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
+          },
           signal: call.signal,
           context: { deadlineAt: call.deadlineAt, resource },
           searchParams,
@@ -362,6 +382,7 @@ export function createImageApiClient(
         logger?.debug(
           {
             cluster: cluster.name,
+            requestId: call.requestId,
             path,
             status: statusCode,
             ms: Math.round(performance.now() - started),
