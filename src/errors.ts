@@ -64,10 +64,6 @@ export function badUserInput(message: string): GatewayError {
   return new GatewayError('BAD_USER_INPUT', message);
 }
 
-export function isGatewayError(value: unknown): value is GatewayError {
-  return value instanceof GatewayError;
-}
-
 const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
 /**

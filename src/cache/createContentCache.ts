@@ -23,18 +23,9 @@ export interface CacheKey {
   readonly digest: string;
 }
 
-export interface CacheStats {
-  hits: number;
-  misses: number;
-  redisHits: number;
-  redisErrors: number;
-}
-
 export interface ContentCache {
   getMany(keys: readonly CacheKey[]): Promise<(CachedImage | undefined)[]>;
   set(key: CacheKey, image: Image): void;
-  readonly stats: Readonly<CacheStats>;
-  readonly redisReady: boolean;
   close(): Promise<void>;
 }
 
@@ -77,13 +68,11 @@ export function createContentCache(
     sizeCalculation: (entry) => Math.max(1, entry.bytes),
     ttl: options.ttlMs,
   });
-  const stats: CacheStats = { hits: 0, misses: 0, redisHits: 0, redisErrors: 0 };
   const logger = options.logger;
   let redis: Redis | undefined;
   let lastWarning = 0;
   const observer = options.observer;
   const warn = (message: string, err: unknown): void => {
-    stats.redisErrors += 1;
     observer?.cacheError();
     // One line per 30 s at most: a down Redis must not flood the log.
     if (Date.now() - lastWarning > 30_000) {
@@ -119,10 +108,6 @@ export function createContentCache(
     ]);
 
   return {
-    stats,
-    get redisReady() {
-      return redis?.status === 'ready';
-    },
     async getMany(keys) {
       const out: (CachedImage | undefined)[] = keys.map((key) => memory.get(keyOf(key)));
       const missing = out.flatMap((entry, i) => (entry ? [] : [i]));
@@ -142,16 +127,11 @@ export function createContentCache(
             };
             memory.set(keyOf(keys[index] as CacheKey), entry);
             out[index] = entry;
-            stats.redisHits += 1;
             observer?.cacheLookup('hit', 'redis');
           });
         } catch (err) {
           warn('the shared cache (Redis) failed a read; serving from the in-process cache', err);
         }
-      }
-      for (const entry of out) {
-        if (entry) stats.hits += 1;
-        else stats.misses += 1;
       }
       const memoryHits = keys.length - missing.length;
       for (let i = 0; i < memoryHits; i++) observer?.cacheLookup('hit', 'memory');

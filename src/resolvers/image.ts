@@ -2,7 +2,7 @@ import type { ImageResolvers, LayerResolvers, ManifestResolvers } from '../gener
 import { keyValues } from './keyValues.js';
 import type { GatewayContext } from '../context.js';
 import type { Image as WireImage } from '../upstream/types.js';
-import type { ImageModel } from './models.js';
+import type { ImageModel, StreamCoordinates } from './models.js';
 
 /**
  * Signatures and annotations can change on an image (openshift-image-api.md §8.2); the rest
@@ -19,6 +19,21 @@ async function withFreshMutableParts(parent: ImageModel, ctx: GatewayContext): P
     name: `${stream}@${parent.wire.metadata.name ?? ''}`,
   });
   return fresh.wire.image;
+}
+
+/** Another image of the parent's stream (a manifest-list child), through the batched loader. */
+async function imageThroughStream(
+  parent: StreamCoordinates,
+  digest: string,
+  ctx: GatewayContext,
+): Promise<ImageModel> {
+  const { cluster, namespace, stream } = parent;
+  const isi = await ctx.loaders.imageStreamImage.load({
+    cluster,
+    namespace,
+    name: `${stream}@${digest}`,
+  });
+  return { cluster, namespace, stream, wire: isi.wire.image, cachedAt: isi.cachedAt };
 }
 
 const LIST_MEDIA_TYPES: ReadonlySet<string> = new Set([
@@ -55,14 +70,7 @@ export const Image: ImageResolvers = {
           m.architecture === args.architecture &&
           (!args.variant || m.variant === args.variant),
       );
-      if (!child) return null;
-      const { cluster, namespace, stream } = parent;
-      const isi = await ctx.loaders.imageStreamImage.load({
-        cluster,
-        namespace,
-        name: `${stream}@${child.digest}`,
-      });
-      return { cluster, namespace, stream, wire: isi.wire.image, cachedAt: isi.cachedAt };
+      return child ? imageThroughStream(parent, child.digest, ctx) : null;
     }
     // A single-platform image: DockerImage has an Architecture but no OS (OpenShift runs linux).
     const architecture = parent.wire.dockerImageMetadata?.Architecture;
@@ -84,13 +92,5 @@ export const Manifest: ManifestResolvers = {
   os: ({ wire }) => wire.os,
   variant: ({ wire }) => wire.variant || null,
   /** Through the parent's stream: the API resolves manifest-list children there (server code). */
-  image: async ({ parent, wire }, _args, ctx): Promise<ImageModel> => {
-    const { cluster, namespace, stream } = parent;
-    const isi = await ctx.loaders.imageStreamImage.load({
-      cluster,
-      namespace,
-      name: `${stream}@${wire.digest}`,
-    });
-    return { cluster, namespace, stream, wire: isi.wire.image, cachedAt: isi.cachedAt };
-  },
+  image: ({ parent, wire }, _args, ctx) => imageThroughStream(parent, wire.digest, ctx),
 };

@@ -24,7 +24,6 @@ import {
 } from './retryDelay.js';
 import { errorFromAnswer, errorFromTransport, malformedBody } from './toGatewayError.js';
 import type {
-  Image,
   ImageStreamLayers,
   VersionInfo,
   ImageStream,
@@ -113,7 +112,6 @@ export interface ImageApiClient {
     call?: CallOptions,
   ): Promise<ImageStreamList>;
   getImageStreamTag(namespace: string, name: string, call?: CallOptions): Promise<ImageStreamTag>;
-  getImage(name: string, call?: CallOptions): Promise<Image>;
   /** The layers subresource: every image of the stream with its layers and manifest-list children. */
   getImageStreamLayers(
     namespace: string,
@@ -314,82 +312,80 @@ export function createImageApiClient(
     token: string | undefined,
     searchParams: Record<string, string | number> | undefined,
   ): Promise<T> {
-    {
-      const started = performance.now();
-      let statusCode = 0;
-      budget.recordRequest();
-      try {
-        const request = client.get(path, {
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
-          },
-          signal: call.signal,
-          context: { deadlineAt: call.deadlineAt, resource },
-          searchParams,
-        });
-        let oversized = false;
-        request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
-          if (
-            !oversized &&
-            Math.max(progress.transferred, progress.total ?? 0) > options.maxResponseBytes
-          ) {
-            oversized = true;
-            request.cancel();
-          }
-        });
-        const response = await request.catch((err: unknown) => {
-          if (oversized) {
-            throw new GatewayError(
-              'UPSTREAM_UNAVAILABLE',
-              `cluster "${cluster.name}": the response is larger than ${options.maxResponseBytes} bytes`,
-              {
-                cluster: cluster.name,
-                cause: err,
-              },
-            );
-          }
-          throw err;
-        });
-        statusCode = response.statusCode;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(response.body);
-        } catch (cause) {
-          throw malformedBody(cluster.name, response.statusCode, cause);
+    const started = performance.now();
+    let statusCode = 0;
+    budget.recordRequest();
+    try {
+      const request = client.get(path, {
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
+        },
+        signal: call.signal,
+        context: { deadlineAt: call.deadlineAt, resource },
+        searchParams,
+      });
+      let oversized = false;
+      request.on('downloadProgress', (progress: { transferred: number; total?: number }) => {
+        if (
+          !oversized &&
+          Math.max(progress.transferred, progress.total ?? 0) > options.maxResponseBytes
+        ) {
+          oversized = true;
+          request.cancel();
         }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-          throw malformedBody(
-            cluster.name,
-            response.statusCode,
-            new TypeError('body is not a JSON object'),
+      });
+      const response = await request.catch((err: unknown) => {
+        if (oversized) {
+          throw new GatewayError(
+            'UPSTREAM_UNAVAILABLE',
+            `cluster "${cluster.name}": the response is larger than ${options.maxResponseBytes} bytes`,
+            {
+              cluster: cluster.name,
+              cause: err,
+            },
           );
         }
-        return parsed as T;
-      } catch (err) {
-        if (err instanceof GatewayError) throw err;
-        if (err instanceof HTTPError) {
-          statusCode = err.response.statusCode;
-          throw errorFromAnswer(cluster.name, {
-            statusCode: err.response.statusCode,
-            statusMessage: err.response.statusMessage,
-            body: typeof err.response.body === 'string' ? err.response.body : '',
-          });
-        }
-        const transport = (err ?? {}) as { name?: string; code?: unknown; message?: string };
-        throw errorFromTransport(cluster.name, transport, call.signal?.aborted === true);
-      } finally {
-        logger?.debug(
-          {
-            cluster: cluster.name,
-            requestId: call.requestId,
-            path,
-            status: statusCode,
-            ms: Math.round(performance.now() - started),
-          },
-          'upstream call',
+        throw err;
+      });
+      statusCode = response.statusCode;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(response.body);
+      } catch (cause) {
+        throw malformedBody(cluster.name, response.statusCode, cause);
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw malformedBody(
+          cluster.name,
+          response.statusCode,
+          new TypeError('body is not a JSON object'),
         );
       }
+      return parsed as T;
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      if (err instanceof HTTPError) {
+        statusCode = err.response.statusCode;
+        throw errorFromAnswer(cluster.name, {
+          statusCode: err.response.statusCode,
+          statusMessage: err.response.statusMessage,
+          body: typeof err.response.body === 'string' ? err.response.body : '',
+        });
+      }
+      const transport = (err ?? {}) as { name?: string; code?: unknown; message?: string };
+      throw errorFromTransport(cluster.name, transport, call.signal?.aborted === true);
+    } finally {
+      logger?.debug(
+        {
+          cluster: cluster.name,
+          requestId: call.requestId,
+          path,
+          status: statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'upstream call',
+      );
     }
   }
 
@@ -429,7 +425,6 @@ export function createImageApiClient(
         `${GROUP}/namespaces/${segment(namespace)}/imagestreamtags/${segment(name)}`,
         call,
       ),
-    getImage: (name, call) => get('images', `${GROUP}/images/${segment(name)}`, call),
     getImageStreamLayers: (namespace, name, call) =>
       get(
         'imagestreams/layers',
