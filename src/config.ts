@@ -23,6 +23,8 @@ export interface ServeConfig {
   readonly cacheMutableTtlMs: number;
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
+  /** OTLP/HTTP traces endpoint; tracing is off without it. */
+  readonly otlpEndpoint: string | undefined;
   readonly demoLatencyMs: number;
   readonly logLevel: string;
 }
@@ -67,6 +69,7 @@ export const USAGE = `Usage:
     --cache-mutable-ttl-ms N  re-read cached signatures/annotations older than this (default 60000)
     --redis-url URL        share the content cache between replicas (e.g. redis://127.0.0.1:6379)
     --redis-key-prefix P   prefix of the gateway's Redis keys (default "oig:")
+    --otlp-endpoint URL    send OpenTelemetry traces (OTLP/HTTP, e.g. http://collector:4318/v1/traces)
     --latency-ms N         with --demo: simulated API latency (default 0)
     --log-level LEVEL      fatal|error|warn|info|debug|silent (default info)
   image-gateway simulate [--port N] [--host ADDR] [--name NAME] [--latency-ms L] [--tls]
@@ -87,6 +90,13 @@ function integer(
     throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
   }
   return Number(value);
+}
+
+function httpUrl(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(value))
+    throw new ConfigError(`${flag} must be an http:// or https:// URL, got "${value}"`);
+  return value;
 }
 
 function redisUrl(value: string | undefined): string | undefined {
@@ -146,6 +156,7 @@ export function parseConfig(
         'cache-mutable-ttl-ms': { type: 'string' },
         'redis-url': { type: 'string' },
         'redis-key-prefix': { type: 'string' },
+        'otlp-endpoint': { type: 'string' },
         'latency-ms': { type: 'string' },
         'log-level': { type: 'string' },
         name: { type: 'string' },
@@ -290,6 +301,7 @@ export function parseConfig(
     ),
     redisUrl: redisUrl(v['redis-url']),
     redisKeyPrefix: v['redis-key-prefix'] ?? 'oig:',
+    otlpEndpoint: httpUrl(v['otlp-endpoint'], '--otlp-endpoint'),
     clusterDeadlineMs: integer(
       v['cluster-deadline-ms'],
       '--cluster-deadline-ms',

@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
+import type { Span } from '@opentelemetry/api';
 import type { ContentCache } from './cache/createContentCache.js';
+import type { Tracing } from './tracing/createTracing.js';
 import type { ClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
@@ -42,6 +44,8 @@ export interface GatewayContext {
   readonly fanOut: FanOutOptions;
   /** Cached signatures and annotations older than this are read again (ms). */
   readonly cacheMutableTtlMs: number;
+  /** The operation's span, when tracing is on; upstream calls become its children. */
+  readonly trace: { span?: Span | undefined };
 }
 
 export interface ContextOptions {
@@ -61,6 +65,7 @@ export interface ContextOptions {
   /** The content cache shared across requests, if any. */
   readonly cache?: ContentCache | undefined;
   readonly loaderObserver?: LoaderObserver | undefined;
+  readonly tracing?: Tracing | undefined;
   readonly cacheMutableTtlMs?: number;
 }
 
@@ -68,7 +73,12 @@ export function createContext(options: ContextOptions): GatewayContext {
   const signal = AbortSignal.timeout(options.deadlineMs);
   // Every upstream call of the request listens on this one signal.
   setMaxListeners(0, signal);
+  const traceHolder: { span?: Span | undefined } = {};
+  const tracing = options.tracing;
   const call: CallOptions = {
+    onUpstreamCall: tracing
+      ? (upstream) => tracing.upstreamSpan(traceHolder.span, upstream)
+      : undefined,
     signal,
     deadlineAt: Date.now() + options.deadlineMs,
     bearerToken: options.auth === 'passthrough' ? options.bearerToken : undefined,
@@ -102,5 +112,6 @@ export function createContext(options: ContextOptions): GatewayContext {
     probe: options.probe,
     fanOut: options.fanOut ?? DEFAULT_FAN_OUT,
     cacheMutableTtlMs: options.cacheMutableTtlMs ?? 60_000,
+    trace: traceHolder,
   };
 }

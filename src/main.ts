@@ -8,6 +8,7 @@ import { parseConfig, USAGE, type ServeConfig, type SimulateConfig } from './con
 import { EXAMPLE_QUERY } from './exampleQuery.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics/createMetrics.js';
+import { createTracing } from './tracing/createTracing.js';
 import { createGateway } from './server.js';
 import { createSimulator } from './simulator/createSimulator.js';
 import { createTlsCertificate } from './simulator/createTlsCertificate.js';
@@ -72,6 +73,7 @@ async function serve(config: ServeConfig, logger: Logger): Promise<void> {
   );
   const gateway = await createGateway({
     metrics,
+    tracing: config.otlpEndpoint ? createTracing({ otlpEndpoint: config.otlpEndpoint }) : undefined,
     registry,
     logger,
     auth: config.auth,

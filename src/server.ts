@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { LRUCache } from 'lru-cache';
 import {
   ApolloServer,
@@ -15,6 +16,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { ContentCache } from './cache/createContentCache.js';
 import { createMetrics, type Metrics } from './metrics/createMetrics.js';
+import type { Tracing } from './tracing/createTracing.js';
 import { createClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
 import type { FanOutOptions } from './clusters/fanOut.js';
@@ -55,6 +57,8 @@ export interface GatewayOptions {
   readonly cacheMutableTtlMs?: number;
   /** Prometheus metrics served on /metrics (the registry and cache report into the same object). */
   readonly metrics?: Metrics;
+  /** OpenTelemetry tracing (shut down with the gateway); off when absent. */
+  readonly tracing?: Tracing;
 }
 
 export interface Gateway {
@@ -93,6 +97,33 @@ function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
             outcome,
             (performance.now() - started) / 1000,
           );
+        },
+      };
+    },
+  };
+}
+
+/** A span per GraphQL operation; the context hands it to upstream calls as their parent. */
+function tracingPlugin(tracing: Tracing): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const span = tracing.tracer.startSpan('graphql.operation', {
+        attributes: { 'gateway.request_id': contextValue.requestId },
+      });
+      contextValue.trace.span = span;
+      return {
+        async didResolveOperation({ operationName, operation }) {
+          const type = operation?.operation ?? 'query';
+          span.updateName(`${type} ${operationName ?? 'anonymous'}`);
+          span.setAttribute('graphql.operation.type', type);
+          if (operationName) span.setAttribute('graphql.operation.name', operationName);
+        },
+        async willSendResponse({ response }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const errors = body?.errors?.length ?? 0;
+          span.setAttribute('graphql.errors', errors);
+          if (errors > 0) span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
         },
       };
     },
@@ -218,6 +249,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ...queryLimits.plugins,
       extraErrorsPlugin,
       metricsPlugin(metrics),
+      ...(options.tracing ? [tracingPlugin(options.tracing)] : []),
       loggingPlugin,
     ],
     logger: {
@@ -319,6 +351,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           cache: options.cache,
           cacheMutableTtlMs: options.cacheMutableTtlMs,
           loaderObserver: metrics,
+          tracing: options.tracing,
         }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -435,6 +468,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await apollo.stop();
       registry.close();
       await options.cache?.close();
+      await options.tracing?.shutdown();
     },
   };
 }

@@ -78,6 +78,17 @@ export interface UpstreamObserver {
   breakerState(cluster: string, state: BreakerState): void;
 }
 
+/** One finished upstream call, as reported to CallOptions.onUpstreamCall. */
+export interface UpstreamCall {
+  readonly cluster: string;
+  readonly resource: string;
+  /** The HTTP status, or the error code when no answer came. */
+  readonly status: string;
+  /** Epoch ms. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
 /** Per-call settings, taken from the GraphQL request's context. */
 export interface CallOptions {
   /** Aborts when the GraphQL request's deadline passes. */
@@ -86,6 +97,8 @@ export interface CallOptions {
   readonly deadlineAt?: number | undefined;
   /** A caller's token (passthrough mode) used instead of the cluster's own. */
   readonly bearerToken?: string | undefined;
+  /** Called when a call ends, retries included (tracing). */
+  readonly onUpstreamCall?: ((call: UpstreamCall) => void) | undefined;
   /** The GraphQL request's id, sent as X-Request-Id and logged with each call. */
   readonly requestId?: string | undefined;
   /** Callers' tokens per cluster name (passthrough mode); they win over bearerToken. */
@@ -253,6 +266,7 @@ export function createImageApiClient(
     searchParams?: Record<string, string | number>,
   ): Promise<T> {
     const started = performance.now();
+    const startedAt = Date.now();
     let status = 'error';
     try {
       const value = await guarded<T>(resource, path, call, searchParams);
@@ -268,6 +282,13 @@ export function createImageApiClient(
         status,
         (performance.now() - started) / 1000,
       );
+      call.onUpstreamCall?.({
+        cluster: cluster.name,
+        resource,
+        status,
+        startedAt,
+        endedAt: Date.now(),
+      });
     }
   }
 

@@ -9,6 +9,7 @@ import type { AuthMode, Limits } from '../../src/context.js';
 import type { QueryLimits } from '../../src/limits/createQueryLimits.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/createMetrics.js';
+import type { Tracing } from '../../src/tracing/createTracing.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import {
   createSimulator,
@@ -48,6 +49,7 @@ export interface StackOptions {
   /** A content cache shared by every request of this gateway (closed with it). */
   readonly cache?: ContentCache;
   readonly cacheMutableTtlMs?: number;
+  readonly tracing?: Tracing;
 }
 
 export interface GraphQLResult {
@@ -127,6 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cache: options.cache,
     cacheMutableTtlMs: options.cacheMutableTtlMs,
     metrics,
+    tracing: options.tracing,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
