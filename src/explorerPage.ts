@@ -21,14 +21,14 @@ export function loadGraphiQLAssets(): GraphiQLAssets | undefined {
 }
 
 /** The GraphiQL page: two files of this package, nothing from the network. */
-export function renderGraphiQLPage(basePath: string): string {
+export function renderGraphiQLPage(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>openshift-image-gateway · GraphiQL</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${basePath}graphiql/graphiql.css">
+<link rel="stylesheet" href="/graphiql/graphiql.css">
 <style>html,body,#graphiql{height:100%;margin:0}</style>
 </head><body><div id="graphiql">Loading GraphiQL…</div>
-<script src="${basePath}graphiql/graphiql.js"></script>
+<script src="/graphiql/graphiql.js"></script>
 </body></html>`;
 }
 

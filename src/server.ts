@@ -184,15 +184,10 @@ async function readBody(req: http.IncomingMessage, max: number): Promise<string>
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendJson(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  contentType = 'application/json',
-): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': `${contentType}; charset=utf-8`,
+    'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
@@ -213,7 +208,7 @@ function wantsHtml(req: http.IncomingMessage): boolean {
 
 /**
  * Builds the HTTP server: GraphQL over HTTP on /graphql (Apollo Server 5 through its
- * executeHTTPGraphQLRequest integration API), the explorer page, /healthz and /readyz.
+ * executeHTTPGraphQLRequest integration API), GraphiQL, /healthz, /readyz and /metrics.
  * Nothing listens until listen() is called.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
@@ -267,7 +262,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     url: URL,
   ): Promise<void> => {
     if (req.method === 'GET' && wantsHtml(req)) {
-      const page = graphiql ? renderGraphiQLPage('/') : renderExplorerPage();
+      const page = graphiql ? renderGraphiQLPage() : renderExplorerPage();
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'content-length': Buffer.byteLength(page),
@@ -318,9 +313,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const refused = checkTokenLimit(query, limitsConfig.maxTokens);
       if (!refused) withinTokenLimit.set(query, true);
       if (refused) {
-        sendJson(res, 400, {
-          errors: [{ message: refused.message, extensions: { code: refused.code } }],
-        });
+        sendJson(res, 400, errorBody(refused.message, 'MAX_TOKENS'));
         return;
       }
     }
