@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { createSimulator, type Simulator } from '../../src/simulator/createSimulator.js';
+import { createTlsCertificate } from '../../src/simulator/createTlsCertificate.js';
+import {
+  createImageApiClient,
+  DEFAULT_UPSTREAM_OPTIONS,
+} from '../../src/upstream/createImageApiClient.js';
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await createSimulator({ name: 'tls', tls: await createTlsCertificate() });
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+function capture(): { lines: string[]; logger: ReturnType<typeof createLogger> } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _e, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'debug', destination }) };
+}
+
+describe('createImageApiClient and TLS', () => {
+  it('refuses an unknown certificate by default', async () => {
+    const client = createImageApiClient({
+      name: 'tls',
+      server: sim.url,
+      insecureSkipTlsVerify: false,
+      token: () => 'demo-token-tls',
+    });
+    await expect(client.getImageStream('openshift', 'python')).rejects.toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+    });
+    client.close();
+  });
+
+  it('skips verification only when the kubeconfig says so, and warns that it does', async () => {
+    const { lines, logger } = capture();
+    const client = createImageApiClient(
+      { name: 'tls', server: sim.url, insecureSkipTlsVerify: true, token: () => 'demo-token-tls' },
+      DEFAULT_UPSTREAM_OPTIONS,
+      logger,
+    );
+    const stream = await client.getImageStream('openshift', 'python');
+    expect(stream.metadata.name).toBe('python');
+    expect(
+      lines.some(
+        (l) => l.includes('TLS verification is off for this cluster') && l.includes('"level":40'),
+      ),
+    ).toBe(true);
+    client.close();
+  });
+});
