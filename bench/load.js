@@ -7,8 +7,10 @@ import autocannon from 'autocannon';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
+// LOAD_NO_CACHE=1 measures the gateway without its content cache (every image from upstream).
+const CACHE = process.env.LOAD_NO_CACHE ? ['--cache-max-bytes', '0'] : [];
 
-const child = spawn(process.execPath, ['dist/main.js', '--demo', '--port', '0', '--log-level', 'warn'], {
+const child = spawn(process.execPath, ['dist/main.js', '--demo', '--port', '0', '--log-level', 'warn', ...CACHE], {
   env: { ...process.env, NODE_ENV: 'production' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -50,11 +52,12 @@ const report = {
   date: new Date().toISOString(),
   seconds: SECONDS,
   connections: CONNECTIONS,
+  contentCache: CACHE.length === 0,
   requests: result.requests.total,
   throughputPerSecond: Math.round(result.requests.average),
   latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
   errors: result.errors + result.timeouts + result.non2xx,
   rssMiB: { before, every10s: samples, after, afterTwoSeconds: settled },
 };
-writeFileSync(new URL('./results/load.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(new URL(`./results/load${CACHE.length ? '-no-cache' : ''}.json`, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));
