@@ -111,18 +111,11 @@ export function formatError(
   return out;
 }
 
-/**
- * The error a resolver threw. Not found by `instanceof GraphQLError`: where Apollo and this
- * module see two copies of graphql (its dual CJS/ESM package), one wrapper can wrap another.
- */
+/** The error a resolver threw: graphql-js wraps it once, with its path, as `originalError`. */
 function unwrap(error: unknown): unknown {
-  let current = error;
-  for (let depth = 0; depth < 5 && !(current instanceof GatewayError); depth++) {
-    const inner = (current as { originalError?: unknown } | null)?.originalError;
-    if (inner === undefined || inner === null) break;
-    current = inner;
-  }
-  return current;
+  return error instanceof GatewayError
+    ? error
+    : ((error as { originalError?: unknown } | null)?.originalError ?? error);
 }
 
 function locationsOf(formatted: GraphQLFormattedError): Pick<GraphQLFormattedError, 'locations'> {

@@ -30,7 +30,7 @@ import {
 import { formatError, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { resolvers } from './resolvers/index.js';
-import { loadGraphiQLAssets, renderExplorerPage, renderGraphiQLPage } from './explorerPage.js';
+import { loadGraphiQLAssets, renderGraphiQLPage } from './graphiqlPage.js';
 import {
   checkTokenLimit,
   createQueryLimits,
@@ -262,7 +262,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     url: URL,
   ): Promise<void> => {
     if (req.method === 'GET' && wantsHtml(req)) {
-      const page = graphiql ? renderGraphiQLPage() : renderExplorerPage();
+      const page = renderGraphiQLPage(graphiql);
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'content-length': Buffer.byteLength(page),

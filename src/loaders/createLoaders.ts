@@ -178,7 +178,9 @@ export function createLoaders(
         return;
       }
       const streamKey = objectKey({ ...key, name: splitName(key.name).stream });
-      byStream.set(streamKey, [...(byStream.get(streamKey) ?? []), i]);
+      const indices = byStream.get(streamKey);
+      if (indices) indices.push(i);
+      else byStream.set(streamKey, [i]);
     });
     const fetchInto = async (i: number): Promise<void> => {
       results[i] = await fetchOne(keys[i] as ObjectKey);

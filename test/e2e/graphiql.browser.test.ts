@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGraphiQLAssets } from '../../src/explorerPage.js';
+import { loadGraphiQLAssets } from '../../src/graphiqlPage.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';

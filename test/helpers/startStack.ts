@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import {
   createClusterRegistry,
   type ClusterRegistry,
@@ -7,8 +6,8 @@ import type { ContentCache } from '../../src/cache/createContentCache.js';
 import type { FanOutOptions } from '../../src/clusters/fanOut.js';
 import type { AuthMode, Limits } from '../../src/context.js';
 import type { QueryLimits } from '../../src/limits/createQueryLimits.js';
-import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/createMetrics.js';
+import { captureLogs } from './captureLogs.js';
 import type { Tracing } from '../../src/tracing/createTracing.js';
 import { createGateway, type Gateway } from '../../src/server.js';
 import {
@@ -102,14 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       token: () => token,
     });
   }
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  const logger = createLogger({ level: options.logLevel ?? 'debug', destination });
+  const { lines: logs, logger } = captureLogs(options.logLevel ?? 'debug');
   const metrics = createMetrics({ defaultMetrics: false });
   const registry = createClusterRegistry(
     connections,

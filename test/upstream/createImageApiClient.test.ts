@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { captureLogs } from '../helpers/captureLogs.js';
 import { createSimulator, type Simulator } from '../../src/simulator/createSimulator.js';
 import { createTlsCertificate } from '../../src/simulator/createTlsCertificate.js';
 import {
@@ -15,17 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-
-function capture(): { lines: string[]; logger: ReturnType<typeof createLogger> } {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _e, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: 'debug', destination }) };
-}
 
 describe('createImageApiClient and TLS', () => {
   it('refuses an unknown certificate by default', async () => {
@@ -42,7 +30,7 @@ describe('createImageApiClient and TLS', () => {
   });
 
   it('skips verification only when the kubeconfig says so, and warns that it does', async () => {
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogs();
     const client = createImageApiClient(
       { name: 'tls', server: sim.url, insecureSkipTlsVerify: true, token: () => 'demo-token-tls' },
       DEFAULT_UPSTREAM_OPTIONS,
