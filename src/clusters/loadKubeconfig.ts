@@ -118,7 +118,8 @@ function toConnection(
   options: KubeconfigOptions,
 ): ClusterConnection {
   const where = `context "${name}"`;
-  if (!cluster.server) throw new ConfigError(`${where}: cluster "${cluster.name}" has no server`);
+  // A cluster without a server never gets here: client-node refuses it while loading
+  // ("clusters[N].cluster.server is missing"), and that message is passed on.
   let url: URL;
   try {
     url = new URL(cluster.server);

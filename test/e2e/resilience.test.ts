@@ -145,6 +145,19 @@ describe('circuit breaker and retry budget', () => {
     expect(spent.count('imagestreamimages')).toBeGreaterThanOrEqual(30);
   });
 
+  it('does not count answers (404, 429) as failures', async () => {
+    const flaky = stack.sims['flaky']!;
+    const digest = historyOf(flaky, 'apps', 'frontend')[0];
+    flaky.addFault({ fault: { kind: 'rate-limit', retryAfterSeconds: 60 }, times: 3 });
+    for (let i = 0; i < 6; i++) {
+      const { body } = await stack.gql(
+        `{ imageStreamImage(cluster: "flaky", namespace: "apps", name: "nope${i}@${digest}") { name } }`,
+      );
+      expect(body.errors?.[0]?.extensions?.['code']).toBe(i < 3 ? 'RATE_LIMITED' : 'NOT_FOUND');
+    }
+    expect(stack.registry.get('flaky')?.breaker.state).toBe('closed');
+  });
+
   it('fails fast while a cluster is down, probes it after the pause, and closes when it answers', async () => {
     const flaky = stack.sims['flaky']!;
     const digest = historyOf(flaky, 'apps', 'frontend')[0];
