@@ -12,7 +12,7 @@ import { buildSchema, graphql } from 'graphql';
 import { createContentCache } from '../dist/cache/createContentCache.js';
 import { createClusterRegistry } from '../dist/clusters/createClusterRegistry.js';
 import { createLogger } from '../dist/logger.js';
-import { createGateway } from '../dist/server.js';
+import { createGateway } from '../dist/createGateway.js';
 import { createSeed } from '../dist/simulator/createSeed.js';
 import { DEFAULT_UPSTREAM_OPTIONS } from '../dist/upstream/createImageApiClient.js';
 

@@ -9,9 +9,8 @@ import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
 import { GatewayError } from './errors.js';
 import { createLoaders, type LoaderObserver, type Loaders } from './loaders/createLoaders.js';
 import type { Logger } from './logger.js';
+import type { AuthMode } from './config/parseConfig.js';
 import type { CallOptions, ImageApiClient } from './upstream/createImageApiClient.js';
-
-export type AuthMode = 'serviceaccount' | 'passthrough';
 
 export interface Limits {
   /** Most refs one imageStreamImages call takes. */
@@ -57,6 +56,8 @@ export interface ContextOptions {
   readonly bearerToken: string | undefined;
   /** Per-cluster caller tokens (X-Cluster-Authorization-<cluster>), for clusters with their own identity provider. */
   readonly clusterTokens?: ReadonlyMap<string, string>;
+  /** Aborts when the client goes away: its upstream calls are not worth finishing. */
+  readonly clientSignal?: AbortSignal | undefined;
   /** Time budget of the whole request, ms. */
   readonly deadlineMs: number;
   readonly limits?: Limits;
@@ -70,7 +71,10 @@ export interface ContextOptions {
 }
 
 export function createContext(options: ContextOptions): GatewayContext {
-  const signal = AbortSignal.timeout(options.deadlineMs);
+  const deadline = AbortSignal.timeout(options.deadlineMs);
+  const signal = options.clientSignal
+    ? AbortSignal.any([deadline, options.clientSignal])
+    : deadline;
   // Every upstream call of the request listens on this one signal.
   setMaxListeners(0, signal);
   const traceHolder: { span?: Span | undefined } = {};

@@ -1,40 +1,80 @@
 #!/usr/bin/env node
-import { createContentCache, DEFAULT_CONTENT_CACHE } from './cache/createContentCache.js';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from './clusters/ConfigError.js';
-import { createClusterRegistry } from './clusters/createClusterRegistry.js';
-import { loadInCluster } from './clusters/loadInCluster.js';
-import { loadKubeconfig } from './clusters/loadKubeconfig.js';
-import { parseConfig, USAGE, type ServeConfig, type SimulateConfig } from './config.js';
-import { EXAMPLE_QUERY } from './exampleQuery.js';
-import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics/createMetrics.js';
-import { createTracing } from './tracing/createTracing.js';
-import { createGateway } from './server.js';
-import { createSimulator } from './simulator/createSimulator.js';
-import { createTlsCertificate } from './simulator/createTlsCertificate.js';
-import { startDemoClusters } from './simulator/startDemoClusters.js';
-import { DEFAULT_UPSTREAM_OPTIONS } from './upstream/createImageApiClient.js';
+import { parseConfig, type ServeConfig, type SimulateConfig } from './config/parseConfig.js';
+import { usage } from './config/usage.js';
+import type { Logger } from './logger.js';
 
-/** The only module that touches the process: argv, env, stdout, listening and signals. */
+/**
+ * The only module that touches the process: argv and the environment, stdout and stderr,
+ * listening, and signals. It imports nothing heavy until the flags are known to be good, so
+ * `--help`, `--version` and a bad flag answer about as fast as Node starts.
+ *
+ * stdout carries JSON log lines only (the first says where GraphQL is served); lines for
+ * humans (the demo's "try it") go to stderr.
+ */
 
+/** How long in-flight requests get to finish after SIGTERM or SIGINT before the process exits. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? 'unknown';
+}
+
+/**
+ * The one owner of SIGINT and SIGTERM: stop once, exit 0 when stopped; a second signal, or a
+ * stop that outlives the grace period, exits 1 at once.
+ */
 function onSignals(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 10_000);
+    const timer = setTimeout(() => {
+      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown took too long: exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
     timer.unref();
     stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        logger.info('stopped');
+        logger.flush();
+        process.exitCode = 0;
+        // Anything left (a socket a client keeps open) must not keep the process alive.
+        setImmediate(() => process.exit(0));
+      },
+      (err: unknown) => {
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
 }
 
-async function simulate(config: SimulateConfig, logger: Logger): Promise<void> {
+/** Writes one JSON log line to stdout whatever --log-level says: scripts and users wait for it. */
+type Announce = (fields: Record<string, unknown>, message: string) => void;
+
+function listenError(err: unknown, port: number, host: string): ConfigError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new ConfigError(
+    code === 'EADDRINUSE'
+      ? `port ${port} on ${host} is already in use`
+      : `cannot listen on ${host}:${port} (${code ?? String(err)})`,
+  );
+}
+
+async function simulate(config: SimulateConfig, logger: Logger, announce: Announce): Promise<void> {
+  const { createSimulator } = await import('./simulator/createSimulator.js');
+  const { createTlsCertificate } = await import('./simulator/createTlsCertificate.js');
   const tls = config.tls ? await createTlsCertificate() : undefined;
   const sim = await createSimulator({
     name: config.name,
@@ -47,105 +87,90 @@ async function simulate(config: SimulateConfig, logger: Logger): Promise<void> {
       benchImagesPerStream: config.benchImagesPerStream,
       benchLabelBytes: config.labelBytes,
     },
+  }).catch((err: unknown) => {
+    throw listenError(err, config.port, config.host);
   });
-  process.stdout.write(
-    `image-gateway simulate: cluster "${config.name}" serving the OpenShift image API on ${sim.url} (token: demo-token-${config.name})\n`,
+  announce(
+    { url: sim.url, cluster: config.name },
+    `simulated OpenShift image API "${config.name}" on ${sim.url} (token: demo-token-${config.name})`,
   );
-  if (tls) process.stdout.write(`${tls.cert}`);
+  if (tls) process.stderr.write(tls.cert);
   onSignals(logger, () => sim.close());
 }
 
-async function serve(config: ServeConfig, logger: Logger): Promise<void> {
-  const demo =
-    config.source.kind === 'demo' ? await startDemoClusters(config.demoLatencyMs) : undefined;
-  const connections =
-    config.source.kind === 'kubeconfig'
-      ? loadKubeconfig(config.source.path, config.source.contexts)
-      : config.source.kind === 'in-cluster'
-        ? [loadInCluster({ env: process.env })]
-        : (demo?.connections ?? []);
-  const metrics = createMetrics();
-  const registry = createClusterRegistry(
-    connections,
-    { ...DEFAULT_UPSTREAM_OPTIONS, attemptTimeoutMs: config.attemptTimeoutMs },
-    logger,
-    metrics,
-  );
-  const gateway = await createGateway({
-    metrics,
-    tracing: config.otlpEndpoint ? createTracing({ otlpEndpoint: config.otlpEndpoint }) : undefined,
-    registry,
-    logger,
-    auth: config.auth,
-    deadlineMs: config.deadlineMs,
-    limits: { maxRefs: config.maxRefs, maxPageSize: 500 },
-    queryLimits: config.queryLimits,
-    cache:
-      config.cacheMaxBytes > 0
-        ? createContentCache({
-            maxBytes: config.cacheMaxBytes,
-            ttlMs: DEFAULT_CONTENT_CACHE.ttlMs,
-            redis: config.redisUrl
-              ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix }
-              : undefined,
-            logger,
-          })
-        : undefined,
-    cacheMutableTtlMs: config.cacheMutableTtlMs,
-    maxBodyBytes: config.maxBodyBytes,
-    fanOut: { clusterDeadlineMs: config.clusterDeadlineMs, concurrency: 16 },
-  });
-  let url: string;
+async function serve(config: ServeConfig, logger: Logger, announce: Announce): Promise<void> {
+  const [{ loadClusters }, { buildGateway }] = await Promise.all([
+    import('./clusters/loadClusters.js'),
+    import('./buildGateway.js'),
+  ]);
+  const clusters = await loadClusters(config, logger);
+  const stop = async (gateway?: { close(): Promise<void> }): Promise<void> => {
+    await gateway?.close();
+    await clusters.close();
+  };
+  let built;
   try {
-    url = await gateway.listen(config.port, config.host);
+    built = await buildGateway(config, clusters.connections, logger);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    await gateway.close();
-    await demo?.close();
-    throw new ConfigError(
-      code === 'EADDRINUSE'
-        ? `port ${config.port} on ${config.host} is already in use`
-        : `cannot listen on ${config.host}:${config.port} (${code ?? 'error'})`,
-    );
+    await stop();
+    throw err;
   }
-  const clusters = registry.clients
-    .map((c) => `${c.cluster.name} (${c.cluster.server})`)
-    .join(', ');
-  process.stdout.write(`image-gateway: serving GraphQL on ${url} for clusters ${clusters}\n`);
-  if (demo) {
-    process.stdout.write(
-      `\nTry it:\n  curl -s ${url} -H 'content-type: application/json' \\\n    --data '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'\n\nor open ${url} in a browser.\n`,
-    );
+  const { gateway } = built;
+  let url: string;
+  let metricsUrl: string | undefined;
+  try {
+    url = await gateway.listen(config.port, config.host).catch((err: unknown) => {
+      throw listenError(err, config.port, config.host);
+    });
+    if (config.metricsPort !== undefined) {
+      const port = config.metricsPort;
+      metricsUrl = await gateway.listenMetrics(port, config.host).catch((err: unknown) => {
+        throw listenError(err, port, config.host);
+      });
+    }
+  } catch (err) {
+    await stop(gateway);
+    throw err;
   }
-  onSignals(logger, async () => {
-    await gateway.close();
-    await demo?.close();
-  });
+  announce(
+    {
+      url,
+      metrics: metricsUrl ? `${metricsUrl}/metrics` : url.replace(/\/graphql$/, '/metrics'),
+      clusters: clusters.connections.map((c) => ({ name: c.name, server: c.server })),
+    },
+    `serving GraphQL on ${url}`,
+  );
+  if (config.source.kind === 'demo') process.stderr.write(built.banner(url));
+  onSignals(logger, () => stop(gateway));
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseConfig(process.argv.slice(2), process.env);
-  } catch (err) {
-    if (err instanceof ConfigError && err.message === 'help') {
-      process.stdout.write(USAGE);
-      return;
-    }
-    throw err;
+  const config = parseConfig(process.argv.slice(2), process.env);
+  if (config.command === 'help') {
+    process.stdout.write(usage());
+    return;
   }
+  if (config.command === 'version') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+  const { createLogger } = await import('./logger.js');
   const logger = createLogger({ level: config.logLevel });
-  if (config.command === 'simulate') await simulate(config, logger);
-  else await serve(config, logger);
+  const announcer = createLogger({ level: 'info' });
+  const announce: Announce = (fields, message) => announcer.info(fields, message);
+  if (config.command === 'simulate') await simulate(config, logger, announce);
+  else await serve(config, logger, announce);
 }
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(
-      `image-gateway: ${err.message}\n${err.message.startsWith('Unknown option') || err.message.includes('argument') ? USAGE : ''}`,
+      `image-gateway: ${err.message}\nRun "image-gateway --help" for the options.\n`,
     );
     process.exit(2);
   }
-  process.stderr.write(`image-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `image-gateway: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

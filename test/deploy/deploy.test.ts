@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/parseConfig.js';
 import { loadKubeconfig } from '../../src/clusters/loadKubeconfig.js';
 import { UPSTREAM_PERMISSIONS } from '../../src/upstream/createImageApiClient.js';
 

@@ -4,12 +4,13 @@ import {
 } from '../../src/clusters/createClusterRegistry.js';
 import type { ContentCache } from '../../src/cache/createContentCache.js';
 import type { FanOutOptions } from '../../src/clusters/fanOut.js';
-import type { AuthMode, Limits } from '../../src/context.js';
+import type { Limits } from '../../src/context.js';
+import type { AuthMode } from '../../src/config/parseConfig.js';
 import type { QueryLimits } from '../../src/limits/createQueryLimits.js';
 import { createMetrics } from '../../src/metrics/createMetrics.js';
 import { captureLogs } from './captureLogs.js';
 import type { Tracing } from '../../src/tracing/createTracing.js';
-import { createGateway, type Gateway } from '../../src/server.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/createGateway.js';
 import {
   createSimulator,
   type Simulator,
@@ -45,6 +46,9 @@ export interface StackOptions {
   readonly fanOut?: FanOutOptions;
   readonly queryLimits?: QueryLimits;
   readonly maxBodyBytes?: number;
+  /** Listener timeouts and caps (defaults: the flags' defaults). */
+  readonly http?: GatewayOptions['http'];
+  readonly corsOrigins?: readonly string[];
   /** A content cache shared by every request of this gateway (closed with it). */
   readonly cache?: ContentCache;
   readonly cacheMutableTtlMs?: number;
@@ -70,6 +74,7 @@ export interface Stack {
   /** Every log line the gateway wrote. */
   readonly logs: string[];
   readonly registry: ClusterRegistry;
+  readonly gateway: Gateway;
   gql(
     query: string,
     variables?: Record<string, unknown>,
@@ -117,7 +122,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     limits: options.limits,
     fanOut: options.fanOut,
     queryLimits: options.queryLimits,
-    maxBodyBytes: options.maxBodyBytes,
+    http: {
+      ...options.http,
+      ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    },
+    corsOrigins: options.corsOrigins,
     cache: options.cache,
     cacheMutableTtlMs: options.cacheMutableTtlMs,
     metrics,
@@ -129,6 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sims,
     logs,
     registry,
+    gateway,
     async gql(query, variables, headers = {}) {
       const res = await fetch(url, {
         method: 'POST',

@@ -40,7 +40,8 @@ describe('createImageApiClient and TLS', () => {
     expect(stream.metadata.name).toBe('python');
     expect(
       lines.some(
-        (l) => l.includes('TLS verification is off for this cluster') && l.includes('"level":40'),
+        (l) =>
+          l.includes('TLS verification is off for this cluster') && l.includes('"level":"warn"'),
       ),
     ).toBe(true);
     client.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../../src/config/parseConfig.js';
 
 describe('parseConfig', () => {
   it('reads the demo flags with documented defaults', () => {
@@ -16,13 +16,20 @@ describe('parseConfig', () => {
     expect(parseConfig(['--demo'], { PORT: '8080' })).toMatchObject({ port: 8080 });
   });
 
-  it('reads kubeconfig from the flag or KUBECONFIG, with repeatable --context', () => {
+  it('reads a kubeconfig source from the flag, with repeatable --context, or --all-contexts', () => {
     expect(
       parseConfig(['--kubeconfig', 'k', '--context', 'a', '--context', 'b'], {}),
-    ).toMatchObject({ source: { kind: 'kubeconfig', path: 'k', contexts: ['a', 'b'] } });
-    expect(parseConfig([], { KUBECONFIG: '/x/config:/y/config' })).toMatchObject({
-      source: { kind: 'kubeconfig', path: '/x/config' },
+    ).toMatchObject({
+      source: { kind: 'kubeconfig', path: 'k', contexts: ['a', 'b'], allContexts: false },
     });
+    expect(parseConfig(['--all-contexts'], {})).toMatchObject({
+      source: { kind: 'kubeconfig', path: undefined, contexts: [], allContexts: true },
+    });
+    // Without flags, the kubeconfig is found as kubectl finds it ($KUBECONFIG, ~/.kube/config).
+    expect(parseConfig([], {})).toMatchObject({ source: { kind: 'kubeconfig', path: undefined } });
+    expect(() => parseConfig(['--context', 'a', '--all-contexts'], {})).toThrow(
+      'choose --context or --all-contexts, not both',
+    );
   });
 
   it('reads simulate', () => {
@@ -39,7 +46,6 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--demo', '--auth', 'magic'], {})).toThrow(
       '--auth must be "serviceaccount" or "passthrough", got "magic"',
     );
-    expect(() => parseConfig([], {})).toThrow('no clusters: pass --demo');
     expect(() => parseConfig(['--demo', '--in-cluster'], {})).toThrow(
       'choose one of --demo, --in-cluster',
     );

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import type { ClusterConnection } from './upstream/createImageApiClient.js';
+import { createContentCache } from './cache/createContentCache.js';
+import { ConfigError } from './clusters/ConfigError.js';
+import { createClusterRegistry } from './clusters/createClusterRegistry.js';
+import type { ServeConfig } from './config/parseConfig.js';
+import { createGateway, type Gateway } from './createGateway.js';
+import { EXAMPLE_QUERY } from './exampleQuery.js';
+import type { Logger } from './logger.js';
+import { createMetrics } from './metrics/createMetrics.js';
+import { createTracing } from './tracing/createTracing.js';
+import { DEFAULT_UPSTREAM_OPTIONS } from './upstream/createImageApiClient.js';
+
+/** What a started gateway offers main: the gateway and the demo's "try it" lines. */
+export interface BuiltGateway {
+  readonly gateway: Gateway;
+  /** Human lines for the demo (stderr), given the GraphQL URL. */
+  banner(url: string): string;
+}
+
+/** The gateway a ServeConfig describes, over the given clusters; nothing listens yet. */
+export async function buildGateway(
+  config: ServeConfig,
+  connections: readonly ClusterConnection[],
+  logger: Logger,
+): Promise<BuiltGateway> {
+  const metrics = createMetrics();
+  const registry = createClusterRegistry(
+    connections,
+    {
+      ...DEFAULT_UPSTREAM_OPTIONS,
+      attemptTimeoutMs: config.attemptTimeoutMs,
+      maxConcurrency: config.upstreamConcurrency,
+    },
+    logger,
+    metrics,
+  );
+  let signingKey: Buffer | undefined;
+  if (config.redisSigningKeyFile) {
+    try {
+      signingKey = readFileSync(config.redisSigningKeyFile);
+    } catch (err) {
+      throw new ConfigError(
+        `--redis-signing-key-file: cannot read "${config.redisSigningKeyFile}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+    if (signingKey.toString('utf8').trim().length < 32)
+      throw new ConfigError('--redis-signing-key-file: the key must be at least 32 characters');
+  }
+  void signingKey;
+  const cache =
+    config.cacheMaxBytes > 0
+      ? createContentCache({
+          maxBytes: config.cacheMaxBytes,
+          ttlMs: 24 * 3600 * 1000,
+          redis: config.redisUrl
+            ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix }
+            : undefined,
+          logger,
+          observer: metrics,
+        })
+      : undefined;
+  const gateway = await createGateway({
+    registry,
+    logger,
+    metrics,
+    tracing: config.otlpEndpoint ? createTracing({ otlpEndpoint: config.otlpEndpoint }) : undefined,
+    auth: config.auth,
+    deadlineMs: config.deadlineMs,
+    limits: { maxRefs: config.maxRefs },
+    queryLimits: config.queryLimits,
+    cache,
+    cacheMutableTtlMs: config.cacheMutableTtlMs,
+    fanOut: { clusterDeadlineMs: config.clusterDeadlineMs, concurrency: 16 },
+    http: {
+      maxBodyBytes: config.maxBodyBytes,
+      maxResponseBytes: config.maxResponseBytes,
+      headerTimeoutMs: config.headerTimeoutMs,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxConnections: config.maxConnections,
+    },
+    corsOrigins: config.corsOrigins,
+    separateMetrics: config.metricsPort !== undefined,
+  });
+  return {
+    gateway,
+    banner: (url) =>
+      `\nTry it:\n  curl -s ${url} -H 'content-type: application/json' \\\n    --data '${JSON.stringify({ query: EXAMPLE_QUERY.replace(/\s+/g, ' ') })}'\n\nor open ${url} in a browser.\n\n`,
+  };
+}

@@ -1,0 +1,179 @@
+import type { AddressInfo } from 'node:net';
+import type { ContentCache } from './cache/createContentCache.js';
+import { createClusterProbe } from './clusters/createClusterProbe.js';
+import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
+import type { FanOutOptions } from './clusters/fanOut.js';
+import { defaultOf } from './config/options.js';
+import type { AuthMode } from './config/parseConfig.js';
+import { createContext, type Limits } from './context.js';
+import { createApolloServer } from './graphql/createApolloServer.js';
+import { loadGraphiQLAssets } from './graphiqlPage.js';
+import { createGraphQLHandler } from './http/createGraphQLHandler.js';
+import {
+  createHttpServer,
+  type ConnectionLimits,
+  type HttpServer,
+} from './http/createHttpServer.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/createQueryLimits.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics/createMetrics.js';
+import type { Tracing } from './tracing/createTracing.js';
+
+export interface GatewayOptions {
+  readonly registry: ClusterRegistry;
+  readonly logger: Logger;
+  readonly auth?: AuthMode;
+  /** Time budget of one GraphQL request, ms. */
+  readonly deadlineMs?: number;
+  readonly limits?: Partial<Limits>;
+  /** Depth, aliases, tokens, directives, cost and introspection. */
+  readonly queryLimits?: QueryLimits;
+  /** Per-cluster deadline and concurrency of fan-outs (imageLocations). */
+  readonly fanOut?: FanOutOptions;
+  /** Image content shared across requests (closed with the gateway). */
+  readonly cache?: ContentCache | undefined;
+  /** Cached signatures and annotations older than this are read again, ms. */
+  readonly cacheMutableTtlMs?: number;
+  /** Prometheus metrics (the registry and cache report into the same object). */
+  readonly metrics?: Metrics;
+  /** OpenTelemetry tracing (shut down with the gateway); off when absent. */
+  readonly tracing?: Tracing | undefined;
+  /** Timeouts and caps of the listeners; each defaults to its flag's default. */
+  readonly http?: Partial<ConnectionLimits> & { readonly maxResponseBytes?: number };
+  /** Browser origins allowed to call (CORS). */
+  readonly corsOrigins?: readonly string[];
+  /** /metrics is served by listenMetrics only (a port that no Route exposes). */
+  readonly separateMetrics?: boolean;
+}
+
+export interface Gateway {
+  /** Listens for GraphQL and returns its URL with the real port. */
+  listen(port: number, host: string): Promise<string>;
+  /** Listens for /metrics, /healthz and /readyz on a second port; returns its base URL. */
+  listenMetrics(port: number, host: string): Promise<string>;
+  /** The public listener's connection guard (tests and metrics). */
+  readonly connections: HttpServer['guard'];
+  /** Stops accepting, lets in-flight requests finish, then closes clients, cache and tracing. Idempotent. */
+  close(): Promise<void>;
+}
+
+function urlOf(app: HttpServer['app']): string {
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/**
+ * The composition root: from a cluster registry and options, the Apollo server, the public
+ * HTTP listener (and optionally a metrics listener). Nothing listens until listen() is called;
+ * nothing touches the process (src/main.ts does).
+ */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { registry, logger } = options;
+  const auth = options.auth ?? 'serviceaccount';
+  const deadlineMs = options.deadlineMs ?? defaultOf('deadline-ms');
+  const limits: Limits = {
+    maxRefs: options.limits?.maxRefs ?? defaultOf('max-refs'),
+    maxPageSize: options.limits?.maxPageSize ?? 500,
+  };
+  const metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
+  const queryLimits = options.queryLimits ?? DEFAULT_QUERY_LIMITS;
+  const connectionLimits: ConnectionLimits = {
+    maxBodyBytes: options.http?.maxBodyBytes ?? defaultOf('max-body-bytes'),
+    headerTimeoutMs: options.http?.headerTimeoutMs ?? defaultOf('header-timeout-ms'),
+    bodyTimeoutMs: options.http?.bodyTimeoutMs ?? defaultOf('body-timeout-ms'),
+    idleTimeoutMs: options.http?.idleTimeoutMs ?? defaultOf('idle-timeout-ms'),
+    maxConnections: options.http?.maxConnections ?? defaultOf('max-connections'),
+    socketTimeoutMs: options.http?.socketTimeoutMs ?? deadlineMs + 30_000,
+  };
+  const probe = createClusterProbe(registry, { authenticated: auth === 'serviceaccount' });
+  const readiness = async (): Promise<unknown> => {
+    // Ready once configured; an unreachable cluster is reported, never fatal.
+    const statuses = await Promise.all(registry.clients.map((c) => probe.status(c.cluster.name)));
+    return {
+      status: 'ready',
+      clusters: statuses.map((s) => ({
+        name: s.cluster,
+        reachable: s.reachable,
+        lastErrorCode: s.lastErrorCode,
+        checkedAt: s.checkedAt,
+      })),
+    };
+  };
+  const apollo = await createApolloServer({
+    logger,
+    metrics,
+    tracing: options.tracing,
+    queryLimits,
+    clusterCount: registry.clients.length,
+  });
+  const handler = createGraphQLHandler({
+    apollo,
+    logger,
+    maxTokens: queryLimits.maxTokens,
+    maxResponseBytes: options.http?.maxResponseBytes ?? defaultOf('max-response-bytes'),
+    createContext: (identity, clientSignal) =>
+      createContext({
+        requestId: identity.requestId,
+        logger,
+        registry,
+        auth,
+        bearerToken: identity.bearerToken,
+        clusterTokens: identity.clusterTokens,
+        clientSignal,
+        deadlineMs,
+        limits,
+        probe,
+        fanOut: options.fanOut,
+        cache: options.cache,
+        cacheMutableTtlMs: options.cacheMutableTtlMs,
+        loaderObserver: metrics,
+        tracing: options.tracing,
+      }),
+  });
+  const publicServer = await createHttpServer({
+    logger,
+    metrics,
+    limits: connectionLimits,
+    graphql: { handler, graphiql: loadGraphiQLAssets() },
+    serveMetrics: options.separateMetrics !== true,
+    readiness,
+    corsOrigins: options.corsOrigins ?? [],
+  });
+  let metricsServer: HttpServer | undefined;
+  let closing: Promise<void> | undefined;
+
+  const close = async (): Promise<void> => {
+    // In-flight requests finish (Fastify closes idle keep-alive sockets at once and answers
+    // 503 to new requests on open ones); then nothing is left that could call upstream.
+    await Promise.all([publicServer.app.close(), metricsServer?.app.close()]);
+    await apollo.stop();
+    registry.close();
+    await options.cache?.close();
+    await options.tracing?.shutdown();
+  };
+
+  return {
+    connections: publicServer.guard,
+    async listen(port, host) {
+      await publicServer.app.listen({ port, host });
+      return `${urlOf(publicServer.app)}/graphql`;
+    },
+    async listenMetrics(port, host) {
+      metricsServer = await createHttpServer({
+        logger,
+        metrics,
+        limits: { ...connectionLimits, maxConnections: 64 },
+        serveMetrics: true,
+        readiness,
+        corsOrigins: [],
+      });
+      await metricsServer.app.listen({ port, host });
+      return urlOf(metricsServer.app);
+    },
+    close() {
+      closing ??= close();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { GatewayContext } from '../context.js';
+import { formatError } from '../errors.js';
+import type { QueryLimits } from '../limits/createQueryLimits.js';
+import { createQueryLimits } from '../limits/createQueryLimits.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/createMetrics.js';
+import { resolvers } from '../resolvers/index.js';
+import type { Tracing } from '../tracing/createTracing.js';
+import { extraErrorsPlugin } from './plugins/extraErrorsPlugin.js';
+import { loggingPlugin } from './plugins/loggingPlugin.js';
+import { metricsPlugin } from './plugins/metricsPlugin.js';
+import { tracingPlugin } from './plugins/tracingPlugin.js';
+
+export interface ApolloOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly tracing: Tracing | undefined;
+  readonly queryLimits: QueryLimits;
+  /** Configured clusters: the cost of a fan-out to every cluster depends on it. */
+  readonly clusterCount: number;
+}
+
+const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
+
+/**
+ * Apollo Server 5 with the contract's schema and resolvers, its query limits and one plugin
+ * per concern. It never installs signal handlers (stopOnTerminationSignals: false): src/main.ts
+ * owns the process's signals, and stops the gateway once.
+ */
+export async function createApolloServer(
+  options: ApolloOptions,
+): Promise<ApolloServer<GatewayContext>> {
+  const { logger, queryLimits } = options;
+  const limits = createQueryLimits(queryLimits, options.clusterCount);
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    // Cache-control hints are unused (answers depend on the caller); its per-field hook is not free.
+    ApolloServerPluginCacheControlDisabled(),
+    ApolloServerPluginLandingPageDisabled(),
+    ApolloServerPluginUsageReportingDisabled(),
+    ...limits.plugins,
+    extraErrorsPlugin,
+    metricsPlugin(options.metrics),
+    ...(options.tracing ? [tracingPlugin(options.tracing)] : []),
+    loggingPlugin,
+  ];
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs: readFileSync(SCHEMA_FILE, 'utf8'),
+    resolvers,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    introspection: queryLimits.introspection,
+    validationRules: limits.validationRules,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    stopOnTerminationSignals: false,
+    plugins,
+    logger: {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
+  });
+  await apollo.start();
+  return apollo;
+}

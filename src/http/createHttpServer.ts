@@ -1,0 +1,238 @@
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import cors from '@fastify/cors';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import type { GraphiQLAssets } from '../graphiqlPage.js';
+import { renderGraphiQLPage } from '../graphiqlPage.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/createMetrics.js';
+import { createConnectionGuard, type ConnectionGuard } from './createConnectionGuard.js';
+import { refuse, refusalBody } from './refusal.js';
+
+/** Timeouts and caps of one listener, each a documented flag (src/config/options.ts). */
+export interface ConnectionLimits {
+  readonly maxBodyBytes: number;
+  readonly headerTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxConnections: number;
+  /** A socket with no traffic either way for this long is closed (a client that stops reading). */
+  readonly socketTimeoutMs: number;
+}
+
+export interface HttpServerOptions {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly limits: ConnectionLimits;
+  /** GraphQL on /graphql (and GraphiQL for browsers); absent on the metrics listener. */
+  readonly graphql?: {
+    readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+    readonly graphiql: GraphiQLAssets | undefined;
+  };
+  /** Serve /metrics here. */
+  readonly serveMetrics: boolean;
+  readonly readiness: () => Promise<unknown>;
+  /** Browser origins allowed to call (CORS); none by default. */
+  readonly corsOrigins: readonly string[];
+}
+
+export interface HttpServer {
+  readonly app: FastifyInstance;
+  readonly guard: ConnectionGuard;
+}
+
+const KNOWN_ROUTES = new Set([
+  '/graphql',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/graphiql/graphiql.js',
+  '/graphiql/graphiql.css',
+]);
+
+/** Whether a GET is a browser asking for a page rather than a client asking for JSON. */
+function wantsHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return (
+    accept.includes('text/html') &&
+    !/application\/(graphql-response\+)?json/.test(accept.split(',')[0] ?? '')
+  );
+}
+
+/** Answers for connections whose request never parsed (Node's `clientError`). */
+function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, text, reason] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'REQUEST_TIMEOUT']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE']
+        : [400, 'Bad Request', 'MALFORMED_REQUEST'];
+  const body = refusalBody(`${text}: the request could not be read as HTTP.`, reason);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** Fastify's own errors (body parsing, limits) in the gateway's error shape. */
+function errorHandler(logger: Logger, maxBodyBytes: number) {
+  return (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return refuse(
+          reply,
+          413,
+          `The request body is larger than ${maxBodyBytes} bytes.`,
+          'PAYLOAD_TOO_LARGE',
+        );
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return refuse(
+          reply,
+          415,
+          'The request body must be application/json (GraphQL over HTTP).',
+          'UNSUPPORTED_MEDIA_TYPE',
+        );
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return refuse(reply, 400, 'The request body is not valid JSON.', 'INVALID_JSON');
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // JSON syntax errors and prototype-poisoning attempts from the JSON parser land here.
+      const reason =
+        error instanceof SyntaxError || status === 400 ? 'INVALID_JSON' : 'BAD_REQUEST';
+      return refuse(
+        reply,
+        status,
+        reason === 'INVALID_JSON' ? 'The request body is not valid JSON.' : 'Bad request.',
+        reason,
+      );
+    }
+    logger.error({ err: error.message, code: error.code }, 'request failed');
+    return refuse(reply, 500, 'Internal server error', 'INTERNAL', 'INTERNAL_SERVER_ERROR');
+  };
+}
+
+/**
+ * One HTTP listener on Fastify: GraphQL over HTTP on /graphql with GraphiQL for browsers, the
+ * GraphiQL assets, /healthz, /readyz and (unless served on a separate port) /metrics. Node's own
+ * parser answers malformed request lines; Fastify answers malformed URLs and bodies; this file
+ * gives every such answer the gateway's error shape. Header, body, idle and socket timeouts and
+ * the connection guard bound what a slow or hostile client can hold.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { limits, metrics, logger } = options;
+  let guard: ConnectionGuard | undefined;
+  const app = Fastify({
+    serverFactory: (handler) => {
+      const server = http.createServer(
+        {
+          headersTimeout: limits.headerTimeoutMs,
+          requestTimeout: limits.bodyTimeoutMs,
+          keepAliveTimeout: limits.idleTimeoutMs,
+          // How often Node checks the two timeouts above (default 30 s, far too coarse).
+          connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headerTimeoutMs / 4)),
+          maxHeaderSize: 32 * 1024,
+        },
+        handler,
+      );
+      server.setTimeout(limits.socketTimeoutMs, (socket) => socket.destroy());
+      guard = createConnectionGuard(server, limits.maxConnections);
+      return server;
+    },
+    bodyLimit: limits.maxBodyBytes,
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    clientErrorHandler,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: false },
+    frameworkErrors: (_error, _request, reply) => {
+      void refuse(reply, 400, 'The request target is not a valid URL.', 'BAD_URL');
+    },
+  });
+  if (!guard) throw new Error('Fastify did not call serverFactory');
+  const connections = guard;
+
+  app.setErrorHandler(errorHandler(logger, limits.maxBodyBytes));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '';
+    return refuse(
+      reply,
+      404,
+      `No route for ${JSON.stringify(path.slice(0, 80))}; GraphQL is served on /graphql.`,
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+    );
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    (request as { started?: number }).started = performance.now();
+  });
+  app.addHook('preHandler', async (request) => {
+    connections.busy(request.raw.socket);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    connections.idle(request.raw.socket);
+    const route = request.routeOptions.url;
+    const started = (request as { started?: number }).started ?? performance.now();
+    metrics.httpRequest(
+      route !== undefined && KNOWN_ROUTES.has(route) ? route : 'other',
+      KNOWN_METHODS.has(request.method) ? request.method : 'OTHER',
+      reply.statusCode,
+      (performance.now() - started) / 1000,
+    );
+  });
+
+  if (options.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ['GET', 'POST'],
+      exposedHeaders: ['x-request-id'],
+      credentials: false,
+      maxAge: 600,
+    });
+  }
+
+  app.get('/healthz', async (_request, reply) => reply.send({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => reply.send(await options.readiness()));
+  if (options.serveMetrics) {
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
+  const graphql = options.graphql;
+  if (graphql) {
+    const assets = graphql.graphiql;
+    const asset = (file: 'js' | 'css') => async (_request: FastifyRequest, reply: FastifyReply) => {
+      if (!assets)
+        return refuse(reply, 404, 'GraphiQL is not built into this package.', 'NOT_FOUND');
+      return reply
+        .type(file === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(assets[file]);
+    };
+    app.get('/graphiql/graphiql.js', asset('js'));
+    app.get('/graphiql/graphiql.css', asset('css'));
+    app.get('/graphql', async (request, reply) => {
+      if (wantsHtml(request))
+        return reply.type('text/html; charset=utf-8').send(renderGraphiQLPage(assets));
+      return graphql.handler(request, reply);
+    });
+    app.post('/graphql', graphql.handler);
+  }
+  await app.ready();
+  return { app, guard: connections };
+}
+
+const KNOWN_METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS']);
