@@ -67,6 +67,7 @@ export async function buildGateway(
     tracing: config.otlpEndpoint ? createTracing({ otlpEndpoint: config.otlpEndpoint }) : undefined,
     auth: config.auth,
     deadlineMs: config.deadlineMs,
+    maxUpstreamRequests: config.maxUpstreamRequests,
     limits: { maxRefs: config.maxRefs },
     queryLimits: config.queryLimits,
     cache,

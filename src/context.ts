@@ -4,8 +4,10 @@ import type { Span } from '@opentelemetry/api';
 import type { ContentCache } from './cache/createContentCache.js';
 import type { Tracing } from './tracing/createTracing.js';
 import type { ClusterProbe } from './clusters/createClusterProbe.js';
-import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
+import { headerNameOf, type ClusterRegistry } from './clusters/createClusterRegistry.js';
+import { createOperationBudget } from './upstream/createOperationBudget.js';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
+import { defaultOf } from './config/options.js';
 import { GatewayError } from './errors.js';
 import { createLoaders, type LoaderObserver, type Loaders } from './loaders/createLoaders.js';
 import type { Logger } from './logger.js';
@@ -60,6 +62,8 @@ export interface ContextOptions {
   readonly clientSignal?: AbortSignal | undefined;
   /** Time budget of the whole request, ms. */
   readonly deadlineMs: number;
+  /** Upstream requests the operation may cause (--max-upstream-requests). */
+  readonly maxUpstreamRequests?: number;
   readonly limits?: Limits;
   readonly probe: ClusterProbe;
   readonly fanOut?: FanOutOptions;
@@ -88,6 +92,9 @@ export function createContext(options: ContextOptions): GatewayContext {
     bearerToken: options.auth === 'passthrough' ? options.bearerToken : undefined,
     clusterTokens: options.auth === 'passthrough' ? options.clusterTokens : undefined,
     requestId: options.requestId,
+    budget: createOperationBudget(
+      options.maxUpstreamRequests ?? defaultOf('max-upstream-requests'),
+    ),
   };
   return {
     requestId: options.requestId,
@@ -99,14 +106,15 @@ export function createContext(options: ContextOptions): GatewayContext {
     clientFor(cluster, argument) {
       const client = options.registry.resolve(cluster, argument);
       const name = client.cluster.name;
+      const header = headerNameOf(client.cluster);
       if (
         options.auth === 'passthrough' &&
         !options.bearerToken &&
-        !options.clusterTokens?.has(name.toLowerCase())
+        !options.clusterTokens?.has(header)
       ) {
         throw new GatewayError(
           'UNAUTHENTICATED',
-          `This gateway forwards the caller's credentials: send "Authorization: Bearer <token>" (or "X-Cluster-Authorization-${name}: Bearer <token>" for this cluster).`,
+          `This gateway forwards the caller's credentials: send "Authorization: Bearer <token>" (or "X-Cluster-Authorization-${header}: Bearer <token>" for this cluster).`,
           { cluster: name },
         );
       }

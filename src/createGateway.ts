@@ -25,6 +25,8 @@ export interface GatewayOptions {
   readonly auth?: AuthMode;
   /** Time budget of one GraphQL request, ms. */
   readonly deadlineMs?: number;
+  /** Upstream requests one operation may cause. */
+  readonly maxUpstreamRequests?: number;
   readonly limits?: Partial<Limits>;
   /** Depth, aliases, tokens, directives, cost and introspection. */
   readonly queryLimits?: QueryLimits;
@@ -122,6 +124,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         clusterTokens: identity.clusterTokens,
         clientSignal,
         deadlineMs,
+        maxUpstreamRequests: options.maxUpstreamRequests,
         limits,
         probe,
         fanOut: options.fanOut,

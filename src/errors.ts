@@ -32,6 +32,8 @@ export interface GatewayErrorOptions {
   cause?: unknown;
   /** The HTTP status of the whole response, for errors raised before execution. */
   httpStatus?: number;
+  /** A machine-readable refinement of the code (e.g. UPSTREAM_BUDGET_EXHAUSTED). */
+  reason?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export class GatewayError extends GraphQLError {
     const extensions: Record<string, unknown> = { code };
     if (options.cluster !== undefined) extensions['cluster'] = options.cluster;
     if (options.upstream !== undefined) extensions['upstream'] = { ...options.upstream };
+    if (options.reason !== undefined) extensions['reason'] = options.reason;
     // Apollo reads `extensions.http` for the response status and strips it from the body.
     if (options.httpStatus !== undefined) extensions['http'] = { status: options.httpStatus };
     super(message, { extensions });
@@ -88,6 +91,22 @@ export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
 ): GraphQLFormattedError {
+  const out = normalise(formatted, error);
+  return out.message.length > MAX_MESSAGE
+    ? { ...out, message: `${out.message.slice(0, MAX_MESSAGE)}…` }
+    : out;
+}
+
+/**
+ * Longest message a client gets. Messages written by graphql-js quote what the caller sent (a
+ * variable's value, a field name); one large variable referenced from many places once turned
+ * a 325 KiB request into a 60 MB response.
+ */
+const MAX_MESSAGE = 1_000;
+
+const INTROSPECTION_OFF = /GraphQL introspection (has been disabled|is not allowed)/i;
+
+function normalise(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrap(error);
   if (original instanceof GatewayError) {
     // `http` only sets the response status (Apollo has read it); it is not for the client.
@@ -97,7 +116,9 @@ export function formatError(
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && CLIENT_FAULT_CODES.has(code)) {
     // GraphQL Armor words its limit errors as syntax errors; the limit is what matters.
-    const message = formatted.message.replace(/^Syntax Error: (?=.*limit of \d+ exceeded)/, '');
+    const message = INTROSPECTION_OFF.test(formatted.message)
+      ? 'Introspection is turned off on this gateway (--no-introspection): __schema and __type cannot be queried.'
+      : formatted.message.replace(/^Syntax Error: (?=.*limit of \d+ exceeded)/, '');
     return { ...formatted, message, extensions: { code: 'BAD_USER_INPUT', reason: code } };
   }
   if (typeof code === 'string' && KNOWN_CODES.has(code) && code !== 'INTERNAL_SERVER_ERROR') {

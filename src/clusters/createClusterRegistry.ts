@@ -10,6 +10,11 @@ import {
 } from '../upstream/createImageApiClient.js';
 import { ConfigError } from './ConfigError.js';
 
+/** The suffix of a cluster's X-Cluster-Authorization-<name> header (lowercase). */
+export function headerNameOf(connection: ClusterConnection): string {
+  return connection.headerName ?? connection.name.toLowerCase();
+}
+
 /** The configured clusters, each with its one upstream client, in configuration order. */
 export interface ClusterRegistry {
   readonly clients: readonly ImageApiClient[];
@@ -30,9 +35,18 @@ export function createClusterRegistry(
 ): ClusterRegistry {
   if (connections.length === 0) throw new ConfigError('no clusters are configured');
   const byName = new Map<string, ImageApiClient>();
+  // Header names are case-insensitive: `X-Cluster-Authorization-east` must mean one cluster.
+  const byHeader = new Map<string, string>();
   for (const connection of connections) {
     if (byName.has(connection.name))
       throw new ConfigError(`cluster "${connection.name}" is configured twice`);
+    const header = headerNameOf(connection);
+    const other = byHeader.get(header);
+    if (other !== undefined)
+      throw new ConfigError(
+        `clusters "${other}" and "${connection.name}" would share the header X-Cluster-Authorization-${header} (names differ only in case, or map to the same alias); rename one of the contexts`,
+      );
+    byHeader.set(header, connection.name);
     byName.set(connection.name, createImageApiClient(connection, options, logger, observer));
   }
   const clients = [...byName.values()];
@@ -50,9 +64,10 @@ export function createClusterRegistry(
       }
       const client = byName.get(name);
       if (!client) {
+        const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
         throw new GatewayError(
           'BAD_USER_INPUT',
-          `Argument "${argument}" names an unknown cluster ${JSON.stringify(name)} (clusters: ${known()}).`,
+          `Argument "${argument}" names an unknown cluster ${JSON.stringify(shown)} (clusters: ${known()}).`,
         );
       }
       return client;

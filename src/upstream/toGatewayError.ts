@@ -1,4 +1,5 @@
 import { GatewayError, type ErrorCode, type UpstreamInfo } from '../errors.js';
+import { redactSecrets } from './redactSecrets.js';
 import type { Status } from './types.js';
 
 /**
@@ -6,6 +7,9 @@ import type { Status } from './types.js';
  * Kubernetes `Status` bodies carry `reason` and `details.kind`; the latter tells apart the
  * three 404s of imagestreamimages (stream missing: `imagestreams`; digest not in the stream:
  * `imagestreamimage`; Image object pruned: `images`). 429 bodies are plain text.
+ *
+ * Only a Status's `message` is relayed to the client, cut and with credentials removed; any
+ * other body (an HTML page from a router or proxy, plain text) is described, never quoted.
  */
 
 export interface FailedAnswer {
@@ -23,6 +27,9 @@ const STATUS_CODE_TO_ERROR: ReadonlyMap<number, ErrorCode> = new Map([
   [429, 'RATE_LIMITED'],
   [504, 'UPSTREAM_TIMEOUT'],
 ]);
+
+/** Longest upstream message relayed. */
+const MAX_MESSAGE = 300;
 
 export function errorCodeForStatus(statusCode: number): ErrorCode {
   const mapped = STATUS_CODE_TO_ERROR.get(statusCode);
@@ -44,44 +51,66 @@ export function parseStatus(body: string): Status | undefined {
       return parsed as Status;
     }
   } catch {
-    // not JSON: treated as plain text below
+    // not JSON: described below, never quoted
   }
   return undefined;
 }
 
-const BEARER = /bearer\s+[^\s"',;]+/gi;
-
-/** Strips anything shaped like a bearer credential from text that will be shown or logged. */
-export function redactCredentials(text: string): string {
-  return text.replace(BEARER, 'Bearer [redacted]');
+/** Strips anything shaped like a credential from text that will be shown or logged. */
+export function redactCredentials(
+  text: string,
+  secrets: Iterable<string | undefined> = [],
+): string {
+  return redactSecrets(text, secrets);
 }
 
-function firstLine(text: string, max = 200): string {
-  const line = text.split('\n', 1)[0]?.trim() ?? '';
-  return line.length > max ? `${line.slice(0, max)}…` : line;
+function cut(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
 }
 
-/** An HTTP answer outside 2xx. */
-export function errorFromAnswer(cluster: string, answer: FailedAnswer): GatewayError {
+const asText = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+/** What to say about an answer that is not a Status: its status, never its body. */
+function describeBody(answer: FailedAnswer): string {
+  if (answer.statusCode === 429) return 'the API server is rate limiting requests (HTTP 429)';
+  const phrase = answer.statusMessage ? ` ${answer.statusMessage}` : '';
+  return `HTTP ${answer.statusCode}${phrase} (the body was not a Kubernetes Status and is not shown)`;
+}
+
+/** An HTTP answer outside 2xx; `secrets` are the credentials sent, removed wherever they appear. */
+export function errorFromAnswer(
+  cluster: string,
+  answer: FailedAnswer,
+  secrets: Iterable<string | undefined> = [],
+): GatewayError {
   const status = parseStatus(answer.body);
   const code = errorCodeForStatus(answer.statusCode);
+  const reason = asText(status?.reason);
   const upstream: UpstreamInfo = {
     status: answer.statusCode,
-    reason: status?.reason || answer.statusMessage || `HTTP ${answer.statusCode}`,
+    reason: cut(
+      redactSecrets(reason ?? answer.statusMessage ?? `HTTP ${answer.statusCode}`, secrets),
+    ).slice(0, 64),
   };
-  if (status?.details?.kind) upstream.kind = status.details.kind;
-  const detail = status?.message || firstLine(answer.body) || upstream.reason;
-  return new GatewayError(code, redactCredentials(`cluster "${cluster}": ${detail}`), {
-    cluster,
-    upstream,
-  });
+  const kind = asText(status?.details?.kind);
+  if (kind) upstream.kind = kind.slice(0, 64);
+  const message = asText(status?.message);
+  const detail = message ? cut(redactSecrets(message, secrets)) : describeBody(answer);
+  return new GatewayError(code, `cluster "${cluster}": ${detail}`, { cluster, upstream });
 }
 
 /** A 2xx answer whose body is not the JSON object we asked for. */
-export function malformedBody(cluster: string, statusCode: number, cause: unknown): GatewayError {
+export function malformedBody(
+  cluster: string,
+  statusCode: number,
+  cause: unknown,
+  problem?: string,
+): GatewayError {
   return new GatewayError(
     'UPSTREAM_UNAVAILABLE',
-    `cluster "${cluster}": the API server sent a malformed body`,
+    `cluster "${cluster}": the API server sent a malformed body${problem ? ` (${cut(problem)})` : ''}`,
     {
       cluster,
       upstream: { status: statusCode, reason: 'MalformedBody' },
@@ -95,6 +124,7 @@ export function errorFromTransport(
   cluster: string,
   err: { name?: string; code?: unknown; message?: string },
   deadlineExceeded: boolean,
+  secrets: Iterable<string | undefined> = [],
 ): GatewayError {
   if (deadlineExceeded || err.name === 'TimeoutError' || err.code === 'ETIMEDOUT') {
     const what = deadlineExceeded
@@ -106,7 +136,7 @@ export function errorFromTransport(
     });
   }
   const code = typeof err.code === 'string' ? err.code : 'ERR_UNKNOWN';
-  const message = redactCredentials(firstLine(err.message ?? code));
+  const message = cut(redactSecrets(err.message ?? code, secrets));
   return new GatewayError(
     'UPSTREAM_UNAVAILABLE',
     `cluster "${cluster}" is unavailable: ${message}`,

@@ -199,10 +199,10 @@ export interface ImageList {
 }
 
 export interface ImageBlobReferences {
-  imageMissing: boolean;
-  layers: string[] | null;
-  config: string | null;
-  manifests?: string[];
+  imageMissing?: boolean;
+  layers?: string[] | null;
+  config?: string | null;
+  manifests?: string[] | null;
 }
 
 export interface ImageStreamLayers {
@@ -211,6 +211,13 @@ export interface ImageStreamLayers {
   metadata: ObjectMeta;
   blobs: Record<string, { size: number | null; mediaType: string }>;
   images: Record<string, ImageBlobReferences>;
+}
+
+/** authorization.k8s.io/v1 SelfSubjectAccessReview, as answered (status only is read). */
+export interface SelfSubjectAccessReview {
+  kind?: string;
+  apiVersion?: string;
+  status: { allowed: boolean; denied?: boolean; reason?: string };
 }
 
 /** The Kubernetes `Status` object (apimachinery metav1.Status). */

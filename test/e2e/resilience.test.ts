@@ -294,7 +294,7 @@ describe('a randomized run with 20% of upstream attempts failing', () => {
     for (const client of stack.registry.clients) {
       expect(client.sockets().active).toBe(0);
       expect(client.sockets().idle).toBeLessThanOrEqual(128);
-      expect(client.semaphore.inFlight).toBe(0);
+      expect(client.scheduler.inFlight).toBe(0);
     }
   });
 });

@@ -40,6 +40,7 @@ export interface StackOptions {
   readonly clusters?: readonly ClusterSpec[];
   readonly upstream?: Partial<UpstreamOptions>;
   readonly deadlineMs?: number;
+  readonly maxUpstreamRequests?: number;
   readonly auth?: AuthMode;
   readonly limits?: Limits;
   readonly logLevel?: string;
@@ -119,6 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logger,
     auth: options.auth,
     deadlineMs: options.deadlineMs,
+    maxUpstreamRequests: options.maxUpstreamRequests,
     limits: options.limits,
     fanOut: options.fanOut,
     queryLimits: options.queryLimits,

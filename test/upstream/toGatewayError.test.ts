@@ -53,7 +53,7 @@ describe('errorFromAnswer', () => {
     });
   });
 
-  it('reads a 429 with a plain-text body', () => {
+  it('reads a 429 with a plain-text body, describing it rather than quoting it', () => {
     const err = errorFromAnswer('east', {
       statusCode: 429,
       statusMessage: 'Too Many Requests',
@@ -64,7 +64,43 @@ describe('errorFromAnswer', () => {
       cluster: 'east',
       upstream: { status: 429, reason: 'Too Many Requests' },
     });
-    expect(err.message).toBe('cluster "east": Too many requests, please try again later.');
+    expect(err.message).toBe('cluster "east": the API server is rate limiting requests (HTTP 429)');
+  });
+
+  it('never quotes an HTML page from a proxy, only its status', () => {
+    const err = errorFromAnswer(
+      'east',
+      {
+        statusCode: 503,
+        statusMessage: 'Service Unavailable',
+        body: '<html><body><h1>Application is not available</h1>sha256~leakedleakedleaked</body></html>',
+      },
+      [],
+    );
+    expect(err.message).toBe(
+      'cluster "east": HTTP 503 Service Unavailable (the body was not a Kubernetes Status and is not shown)',
+    );
+    expect(err.extensions['code']).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('removes the tokens it sent, by value, from a Status message that echoes them, and cuts it', () => {
+    const token = 'gateway-own-token-1234567890';
+    const err = errorFromAnswer(
+      'east',
+      {
+        statusCode: 500,
+        body: JSON.stringify({
+          kind: 'Status',
+          code: 500,
+          reason: 'InternalError',
+          message: `request with "${token}" failed; Authorization: Bearer ${token} ${'x'.repeat(2000)}`,
+        }),
+      },
+      [token, undefined],
+    );
+    expect(err.message).not.toContain(token);
+    expect(err.message).toContain('[redacted]');
+    expect(err.message.length).toBeLessThan(400);
   });
 
   it('maps every status to the fixed list', () => {

@@ -1,0 +1,39 @@
+import { GatewayError } from '../errors.js';
+
+/**
+ * The upstream requests one GraphQL operation may cause (`--max-upstream-requests`), counted
+ * across every cluster, retries included. The static cost limit can only see list sizes the
+ * arguments give; this budget bounds what the data decides (a stream with 3,000 images in its
+ * history, a cluster-wide scan). Once spent, the calls that remain fail at once — each item
+ * gets an error at its own path and everything fetched before stays in the answer.
+ */
+export interface OperationBudget {
+  /** Takes one request from the budget; false when it is spent. */
+  take(): boolean;
+  readonly used: number;
+  readonly limit: number;
+}
+
+export function createOperationBudget(limit: number): OperationBudget {
+  let used = 0;
+  return {
+    take() {
+      if (used >= limit) return false;
+      used += 1;
+      return true;
+    },
+    get used() {
+      return used;
+    },
+    limit,
+  };
+}
+
+/** The error of an item that was not fetched because its operation's budget was spent. */
+export function budgetSpent(budget: OperationBudget, cluster: string): GatewayError {
+  return new GatewayError(
+    'BAD_USER_INPUT',
+    `This operation has used its ${budget.limit} upstream requests (--max-upstream-requests), so this item was not fetched; ask for fewer items per operation, or page through them.`,
+    { cluster, reason: 'UPSTREAM_BUDGET_EXHAUSTED' },
+  );
+}
