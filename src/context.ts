@@ -4,7 +4,7 @@ import type { Span } from '@opentelemetry/api';
 import type { ContentCache } from './cache/createContentCache.js';
 import type { Tracing } from './tracing/createTracing.js';
 import type { ClusterProbe } from './clusters/createClusterProbe.js';
-import { headerNameOf, type ClusterRegistry } from './clusters/createClusterRegistry.js';
+import { headerOf, type ClusterRegistry } from './clusters/createClusterRegistry.js';
 import { createOperationBudget } from './upstream/createOperationBudget.js';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
 import { defaultOf } from './config/options.js';
@@ -106,7 +106,7 @@ export function createContext(options: ContextOptions): GatewayContext {
     clientFor(cluster, argument) {
       const client = options.registry.resolve(cluster, argument);
       const name = client.cluster.name;
-      const header = headerNameOf(client.cluster);
+      const header = headerOf(client.cluster);
       if (
         options.auth === 'passthrough' &&
         !options.bearerToken &&

@@ -9,10 +9,11 @@ import {
   type UpstreamOptions,
 } from '../upstream/createImageApiClient.js';
 import { ConfigError } from './ConfigError.js';
+import { headerNameOf } from './headerNameOf.js';
 
-/** The suffix of a cluster's X-Cluster-Authorization-<name> header (lowercase). */
-export function headerNameOf(connection: ClusterConnection): string {
-  return connection.headerName ?? connection.name.toLowerCase();
+/** The suffix of a cluster's X-Cluster-Authorization-<alias> header (lowercase, header-safe). */
+export function headerOf(connection: ClusterConnection): string {
+  return connection.headerName ?? headerNameOf(connection.name);
 }
 
 /** The configured clusters, each with its one upstream client, in configuration order. */
@@ -40,7 +41,7 @@ export function createClusterRegistry(
   for (const connection of connections) {
     if (byName.has(connection.name))
       throw new ConfigError(`cluster "${connection.name}" is configured twice`);
-    const header = headerNameOf(connection);
+    const header = headerOf(connection);
     const other = byHeader.get(header);
     if (other !== undefined)
       throw new ConfigError(

@@ -1,6 +1,8 @@
+import { homedir } from 'node:os';
 import type { ServeConfig } from '../config/parseConfig.js';
 import type { Logger } from '../logger.js';
 import type { ClusterConnection } from '../upstream/createImageApiClient.js';
+import { kubeconfigPaths } from './kubeconfigPaths.js';
 import { loadInCluster } from './loadInCluster.js';
 import { loadKubeconfig } from './loadKubeconfig.js';
 
@@ -10,7 +12,12 @@ export interface LoadedClusters {
   close(): Promise<void>;
 }
 
-/** Reads the configured cluster source: the in-process demo, a kubeconfig, or the pod's own cluster. */
+/**
+ * Reads the configured cluster source: the in-process demo, the pod's own cluster, or a
+ * kubeconfig found and merged as kubectl does (--kubeconfig, else the $KUBECONFIG list, else
+ * ~/.kube/config). Warnings (a context without credentials, contexts folded into one cluster)
+ * are logged; errors are ConfigErrors that stop the start.
+ */
 export async function loadClusters(config: ServeConfig, logger: Logger): Promise<LoadedClusters> {
   const source = config.source;
   if (source.kind === 'demo') {
@@ -20,9 +27,13 @@ export async function loadClusters(config: ServeConfig, logger: Logger): Promise
   }
   if (source.kind === 'in-cluster')
     return { connections: [loadInCluster({ env: process.env })], close: async () => {} };
-  const path = source.path ?? process.env['KUBECONFIG']?.split(':')[0];
-  if (!path) throw new Error('no kubeconfig');
-  const connections = loadKubeconfig(path, source.contexts);
-  void logger;
+  const { connections, warnings } = loadKubeconfig({
+    paths: kubeconfigPaths(source.path, process.env, homedir()),
+    contexts: source.contexts,
+    allContexts: source.allContexts,
+    // In passthrough the caller's token goes upstream: a kubeconfig without tokens is normal.
+    expectCredentials: config.auth !== 'passthrough',
+  });
+  for (const warning of warnings) logger.warn({ kubeconfig: true }, warning);
   return { connections, close: async () => {} };
 }

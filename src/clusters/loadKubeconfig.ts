@@ -1,171 +1,213 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { KubeConfig, type Cluster, type User } from '@kubernetes/client-node';
-import yaml from 'js-yaml';
-import type { ClusterConnection } from '../upstream/createImageApiClient.js';
+import { createHash } from 'node:crypto';
+import type { ClusterConnection, TokenSource } from '../upstream/createImageApiClient.js';
 import { ConfigError } from './ConfigError.js';
 import { createFileTokenSource } from './createFileTokenSource.js';
+import { headerNameOf } from './headerNameOf.js';
+import { mergeKubeconfigs, type MergedKubeconfig } from './mergeKubeconfigs.js';
+import { resolveContext, type ResolvedContext } from './resolveContext.js';
+
+export interface LoadKubeconfigOptions {
+  /** The files to merge, in precedence order: what `kubeconfigPaths` returns. */
+  readonly paths: readonly string[];
+  /** `--context` (repeatable): these contexts, in this order. */
+  readonly contexts: readonly string[];
+  /** `--all-contexts`: every context of the merged files, in order of first appearance. */
+  readonly allContexts: boolean;
+  /** How often a token file is re-read, ms (default 60 s, as client-go). */
+  readonly tokenRefreshMs?: number;
+  /**
+   * Whether a selected context without credentials deserves a warning (default true). Pass
+   * false in passthrough mode, where the callers' tokens are sent and none is expected here.
+   */
+  readonly expectCredentials?: boolean;
+}
+
+export interface LoadedKubeconfig {
+  /** One per cluster, in selection order, each with a unique `headerName`. */
+  readonly connections: ClusterConnection[];
+  /** For the operator, at start; none quotes a credential. */
+  readonly warnings: string[];
+}
+
+const q = (name: string): string => JSON.stringify(name);
 
 /**
- * Reads clusters from a kubeconfig with @kubernetes/client-node's KubeConfig (which also makes
- * file paths relative to the kubeconfig absolute). Every selected context becomes one cluster,
- * named after the context. Anything the gateway cannot use fails now, naming the entry.
+ * Clusters from kubeconfig files, read as kubectl reads them:
+ *
+ * - Files are merged with client-go's rules (see mergeKubeconfigs): the first file that
+ *   defines a cluster, user or context name wins; `current-context` comes from the first file
+ *   that sets it; relative paths resolve against the folder of the file that holds them.
+ * - Selection: `contexts` when given, every context with `allContexts`, else the current
+ *   context. Selecting nothing is an error that lists the contexts.
+ * - Only what the selected contexts use is checked (see resolveContext), so a broken entry no
+ *   selected context uses does not stop the gateway; errors name entries by name.
+ * - Selected contexts with the same server, TLS settings, credentials and impersonation are one
+ *   cluster (an `oc login` kubeconfig has one context per project on the same server and user),
+ *   named after the first of them, with a warning naming the others.
+ * - Each cluster is named after its context and gets the header alias `headerNameOf(name)`.
+ *   Names that differ only in case, names with an empty alias and equal aliases are refused:
+ *   header names are case-insensitive, and a caller's `X-Cluster-Authorization-<alias>` token
+ *   must reach one cluster only.
+ * - A selected context without credentials is served anonymously, with a warning.
+ *
+ * Pure apart from reading the files (the kubeconfigs, the files they name, token files).
  */
-export interface KubeconfigOptions {
-  /** How often a token-file is re-read, ms (default 60 s). */
-  readonly tokenRefreshMs?: number;
+export function loadKubeconfig(options: LoadKubeconfigOptions): LoadedKubeconfig {
+  return load(options);
 }
 
-export function loadKubeconfig(
-  path: string,
-  contexts: readonly string[] = [],
-  options: KubeconfigOptions = {},
-): ClusterConnection[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(
-      `cannot read kubeconfig "${path}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+function load(options: LoadKubeconfigOptions): LoadedKubeconfig {
+  const merged = mergeKubeconfigs(options.paths);
+  const selected = select(merged, options);
+  const resolved = selected.map((name) => resolveContext(merged, name));
+  const warnings = new Set<string>();
+  for (const context of resolved) for (const warning of context.warnings) warnings.add(warning);
+
+  const groups = new Map<string, ResolvedContext[]>();
+  for (const context of resolved) {
+    const key = identityOf(context);
+    const group = groups.get(key);
+    if (group) group.push(context);
+    else groups.set(key, [context]);
   }
-  const baseDir = dirname(resolve(path));
-  const kc = new KubeConfig();
-  let tokenFiles: Map<string, string>;
-  try {
-    // client-node reads `token-file` once, relative to the working directory; the gateway takes
-    // those entries out, resolves them against the kubeconfig's folder and re-reads them.
-    const { doc, tokenFiles: files } = extractTokenFiles(text, baseDir);
-    tokenFiles = files;
-    kc.loadFromString(yaml.dump(doc));
-    kc.makePathsAbsolute(baseDir);
-  } catch (err) {
-    throw new ConfigError(
-      `kubeconfig "${path}" is invalid: ${(err as Error).message.split('\n')[0]}`,
-    );
-  }
-  const all = kc.getContexts();
-  if (all.length === 0) throw new ConfigError(`kubeconfig "${path}" has no contexts`);
-  const wanted = contexts.length > 0 ? contexts : all.map((c) => c.name);
-  const seen = new Set<string>();
-  return wanted.map((name) => {
-    if (seen.has(name)) throw new ConfigError(`context "${name}" is selected twice`);
-    seen.add(name);
-    const context = kc.getContextObject(name);
-    if (!context) {
-      throw new ConfigError(
-        `kubeconfig "${path}" has no context named "${name}" (it has: ${all.map((c) => c.name).join(', ')})`,
+  const clusters = [...groups.values()].map((group) => {
+    const [first, ...folded] = group;
+    if (!first) throw new Error('invariant: a group has a first context');
+    if (folded.length > 0)
+      warnings.add(
+        `contexts ${group.map((c) => q(c.context)).join(', ')} use the same server and credentials: they are one cluster, named ${q(first.context)}`,
       );
-    }
-    const cluster = kc.getCluster(context.cluster);
-    if (!cluster)
-      throw new ConfigError(
-        `context "${name}" names cluster "${context.cluster}", which is not in kubeconfig "${path}"`,
-      );
-    const user = context.user ? kc.getUser(context.user) : null;
-    if (context.user && !user)
-      throw new ConfigError(
-        `context "${name}" names user "${context.user}", which is not in kubeconfig "${path}"`,
-      );
-    return toConnection(name, cluster, user, tokenFiles.get(context.user ?? ''), options);
+    return first;
   });
+  checkNames(clusters.map((c) => c.context));
+
+  const connections = clusters.map((cluster) => {
+    const where = `context ${q(cluster.context)}`;
+    const hasCredentials = Boolean(cluster.token || cluster.tokenFile || cluster.clientCertPem);
+    if (!hasCredentials && options.expectCredentials !== false)
+      warnings.add(
+        `${where} has no credentials (no token, tokenFile or client certificate${cluster.user ? ` in user ${q(cluster.user)}` : ', and no user'}): calls to ${cluster.server} go out anonymously`,
+      );
+    if (hasCredentials && cluster.server.startsWith('http:'))
+      warnings.add(
+        `${where} sends credentials to ${cluster.server} over plain http://, unencrypted`,
+      );
+    return Object.freeze({
+      name: cluster.context,
+      headerName: headerNameOf(cluster.context),
+      server: cluster.server,
+      caPem: cluster.caPem,
+      clientCertPem: cluster.clientCertPem,
+      clientKeyPem: cluster.clientKeyPem,
+      insecureSkipTlsVerify: cluster.insecureSkipTlsVerify,
+      tlsServerName: cluster.tlsServerName,
+      token: tokenSourceOf(cluster, where, options),
+      impersonate: cluster.impersonate,
+    });
+  });
+  return { connections, warnings: [...warnings] };
 }
 
-interface RawKubeconfig {
-  users?: { name?: unknown; user?: Record<string, unknown> | null }[] | null;
-}
-
-/** Removes `token-file` entries from the parsed document and returns their absolute paths by user. */
-function extractTokenFiles(
-  text: string,
-  baseDir: string,
-): { doc: unknown; tokenFiles: Map<string, string> } {
-  const doc = yaml.load(text) as RawKubeconfig | undefined;
-  if (typeof doc !== 'object' || doc === null) throw new Error('not a YAML mapping');
-  const tokenFiles = new Map<string, string>();
-  for (const entry of doc.users ?? []) {
-    const file = entry.user?.['token-file'];
-    if (entry.user && typeof entry.name === 'string' && typeof file === 'string') {
-      tokenFiles.set(entry.name, isAbsolute(file) ? file : resolve(baseDir, file));
-      delete entry.user['token-file'];
-    }
+function select(merged: MergedKubeconfig, options: LoadKubeconfigOptions): string[] {
+  const files = merged.files.map((f) => `"${f}"`).join(', ');
+  const all = [...merged.contexts.keys()];
+  const list = all.join(', ');
+  if (options.allContexts && options.contexts.length > 0)
+    throw new ConfigError('--context and --all-contexts cannot be used together');
+  if (all.length === 0) throw new ConfigError(`kubeconfig ${files} has no contexts`);
+  let names: string[];
+  if (options.allContexts) {
+    names = all;
+  } else if (options.contexts.length > 0) {
+    const seen = new Set<string>();
+    names = options.contexts.map((name) => {
+      if (seen.has(name)) throw new ConfigError(`context ${q(name)} is selected twice`);
+      seen.add(name);
+      if (!merged.contexts.has(name))
+        throw new ConfigError(
+          `kubeconfig ${files} has no context named ${q(name)} (it has: ${list})`,
+        );
+      return name;
+    });
+  } else if (merged.currentContext) {
+    const { name, file } = merged.currentContext;
+    if (!merged.contexts.has(name))
+      throw new ConfigError(
+        `current-context ${q(name)} (set in "${file}") is not a context of kubeconfig ${files} (it has: ${list}); pass --context NAME or --all-contexts`,
+      );
+    names = [name];
+  } else {
+    throw new ConfigError(
+      `no context selected: kubeconfig ${files} sets no current-context; pass --context NAME (repeatable) or --all-contexts (contexts: ${list})`,
+    );
   }
-  return { doc, tokenFiles };
+  for (const name of names)
+    if (/\p{Cc}/u.test(name))
+      throw new ConfigError(`context ${q(name)} has control characters in its name; rename it`);
+  return names;
 }
 
-function readPem(
-  data: string | undefined,
-  file: string | undefined,
-  what: string,
+/**
+ * What makes two contexts the same cluster for the gateway: everything that decides where a
+ * call goes and as whom. Hashed so that the key does not hold a token.
+ */
+function identityOf(context: ResolvedContext): string {
+  const credential = context.tokenFile
+    ? ['file', context.tokenFile]
+    : context.token
+      ? ['token', context.token]
+      : null;
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        context.server,
+        context.caPem ?? null,
+        context.insecureSkipTlsVerify,
+        context.tlsServerName ?? null,
+        context.clientCertPem ?? null,
+        context.clientKeyPem ?? null,
+        credential,
+        context.impersonate ?? null,
+      ]),
+    )
+    .digest('hex');
+}
+
+/** Refuses names that would let one `X-Cluster-Authorization-<alias>` header reach two clusters. */
+function checkNames(names: readonly string[]): void {
+  const byLower = new Map<string, string>();
+  const byAlias = new Map<string, string>();
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    const twin = byLower.get(lower);
+    if (twin !== undefined)
+      throw new ConfigError(
+        `contexts ${q(twin)} and ${q(name)} differ only in case, and header names do not (X-Cluster-Authorization-<cluster> would match both): select one, or rename one`,
+      );
+    byLower.set(lower, name);
+    const alias = headerNameOf(name);
+    if (alias === '')
+      throw new ConfigError(
+        `context ${q(name)} has no header-safe alias (it needs a letter, digit or "-" for X-Cluster-Authorization-<alias>): rename it`,
+      );
+    const other = byAlias.get(alias);
+    if (other !== undefined)
+      throw new ConfigError(
+        `contexts ${q(other)} and ${q(name)} have the same header alias ${q(alias)} (X-Cluster-Authorization-${alias}): select one, or rename one`,
+      );
+    byAlias.set(alias, name);
+  }
+}
+
+function tokenSourceOf(
+  cluster: ResolvedContext,
   where: string,
-): string | undefined {
-  if (data) return Buffer.from(data, 'base64').toString('utf8');
-  if (!file) return undefined;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(
-      `${where}: cannot read ${what} "${file}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-}
-
-function toConnection(
-  name: string,
-  cluster: Cluster,
-  user: User | null,
-  tokenFile: string | undefined,
-  options: KubeconfigOptions,
-): ClusterConnection {
-  const where = `context "${name}"`;
-  // A cluster without a server never gets here: client-node refuses it while loading
-  // ("clusters[N].cluster.server is missing"), and that message is passed on.
-  let url: URL;
-  try {
-    url = new URL(cluster.server);
-  } catch {
-    throw new ConfigError(
-      `${where}: cluster "${cluster.name}" has an invalid server URL "${cluster.server}"`,
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(
-      `${where}: cluster "${cluster.name}" server must be an https:// URL, got "${cluster.server}"`,
-    );
-  }
-  if (user?.exec || user?.authProvider) {
-    throw new ConfigError(
-      `${where}: user "${user.name}" gets credentials from ${user.exec ? 'an exec plugin' : 'an auth provider'}, which the gateway does not run; use a token, token-file or client certificate (e.g. \`oc whoami -t\`)`,
-    );
-  }
-  if (user?.username || user?.password) {
-    throw new ConfigError(
-      `${where}: user "${user.name}" uses basic auth, which OpenShift does not accept; use a token or client certificate`,
-    );
-  }
-  const clientCertPem = readPem(user?.certData, user?.certFile, 'client-certificate', where);
-  const clientKeyPem = readPem(user?.keyData, user?.keyFile, 'client-key', where);
-  if ((clientCertPem === undefined) !== (clientKeyPem === undefined)) {
-    throw new ConfigError(
-      `${where}: user "${user?.name ?? ''}" has a client certificate without a key, or a key without a certificate`,
-    );
-  }
-  const staticToken = user?.token;
-  const token = tokenFile
-    ? createFileTokenSource(tokenFile, `${where}: user "${user?.name ?? ''}"`, {
-        refreshMs: options.tokenRefreshMs,
-      })
-    : staticToken
-      ? () => staticToken
-      : undefined;
-  return Object.freeze({
-    name,
-    server: cluster.server.replace(/\/+$/, ''),
-    caPem: readPem(cluster.caData, cluster.caFile, 'certificate-authority', where),
-    clientCertPem,
-    clientKeyPem,
-    insecureSkipTlsVerify: cluster.skipTLSVerify === true,
-    tlsServerName: cluster.tlsServerName,
-    token,
-  });
+  options: LoadKubeconfigOptions,
+): TokenSource | undefined {
+  if (cluster.tokenFile)
+    return createFileTokenSource(cluster.tokenFile, `${where}: user ${q(cluster.user ?? '')}`, {
+      refreshMs: options.tokenRefreshMs,
+    });
+  const token = cluster.token;
+  return token ? () => token : undefined;
 }

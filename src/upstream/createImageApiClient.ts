@@ -37,14 +37,23 @@ export interface ClusterConnection {
   readonly tlsServerName?: string | undefined;
   readonly token?: TokenSource | undefined;
   /**
-   * The suffix of this cluster's `X-Cluster-Authorization-<name>` header, lowercase and
-   * header-safe (default: the name in lowercase).
+   * The `<alias>` in `X-Cluster-Authorization-<alias>`: `headerNameOf(name)` from
+   * src/clusters/headerNameOf.ts, unique among the clusters of a kubeconfig. Set by
+   * loadKubeconfig; other sources leave it out (use `headerNameOf(name)` then).
    */
   readonly headerName?: string | undefined;
-  /** Impersonation (kubeconfig `as`, `as-groups`, `as-uid`, `as-user-extra`), with the cluster's own credentials. */
+  /**
+   * Kubernetes user impersonation from the kubeconfig user's `as`, `as-groups`, `as-uid` and
+   * `as-user-extra`: every call authenticates with the connection's own credentials and adds
+   * `Impersonate-User`, one `Impersonate-Group` per group, `Impersonate-Uid`, and one
+   * `Impersonate-Extra-<key>` per value, where `<key>` is percent-encoded (`%XX`, uppercase hex
+   * of each UTF-8 byte) for every byte that is not an RFC 9110 tchar, and for `%` itself, as
+   * client-go does. Values are printable ASCII (checked by loadKubeconfig); keys hold no control
+   * characters. Fields are present only when set.
+   */
   readonly impersonate?:
     | {
-        readonly user?: string | undefined;
+        readonly user: string;
         readonly groups?: readonly string[] | undefined;
         readonly uid?: string | undefined;
         readonly extra?: Readonly<Record<string, readonly string[]>> | undefined;

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { got, HTTPError, type Got, type RetryObject } from 'got';
+import { headerNameOf } from '../clusters/headerNameOf.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
@@ -50,6 +51,18 @@ interface RequestContext extends Record<string, unknown> {
 /** Calls without an operation (the cluster probe, direct use in tests) share one queue. */
 const NO_OPERATION = {};
 
+/** client-go's encoding of an extra key: every byte that is not an RFC 9110 tchar, and `%`, as %XX. */
+function extraKey(key: string): string {
+  let out = '';
+  for (const byte of Buffer.from(key, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    out += /^[A-Za-z0-9!#$&'*+.^_`|~-]$/.test(char)
+      ? char
+      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /** Kubernetes' own impersonation headers (client-go transport/round_trippers.go). */
 function impersonationHeaders(connection: ClusterConnection): Record<string, string | string[]> {
   const as = connection.impersonate;
@@ -59,7 +72,7 @@ function impersonationHeaders(connection: ClusterConnection): Record<string, str
   if (as.uid) out['impersonate-uid'] = as.uid;
   if (as.groups && as.groups.length > 0) out['impersonate-group'] = [...as.groups];
   for (const [key, values] of Object.entries(as.extra ?? {}))
-    out[`impersonate-extra-${encodeURIComponent(key)}`] = [...values];
+    out[`impersonate-extra-${extraKey(key)}`] = [...values];
   return out;
 }
 
@@ -102,6 +115,7 @@ export function createUpstreamTransport(
   });
   observer?.breakerState(cluster.name, 'closed');
   const ownHeaders = impersonationHeaders(cluster);
+  const headerName = cluster.headerName ?? headerNameOf(cluster.name);
 
   const client: Got = got.extend({
     prefixUrl: `${cluster.server.replace(/\/+$/, '')}/`,
@@ -287,10 +301,7 @@ export function createUpstreamTransport(
     const startedAt = Date.now();
     let status = 'error';
     const ownToken = cluster.token?.();
-    const token =
-      call.clusterTokens?.get(cluster.headerName ?? cluster.name.toLowerCase()) ??
-      call.bearerToken ??
-      ownToken;
+    const token = call.clusterTokens?.get(headerName) ?? call.bearerToken ?? ownToken;
     const secrets = [token, ownToken];
     try {
       if (!breaker.admits) throw unavailable();

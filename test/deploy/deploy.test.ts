@@ -131,9 +131,11 @@ describe('Dockerfile and docker-compose.yml', () => {
         name,
         port: 6443,
       });
-    const clusters = loadKubeconfig(
-      new URL('../../deploy/compose/kubeconfig.yaml', import.meta.url).pathname,
-    );
+    const clusters = loadKubeconfig({
+      paths: [new URL('../../deploy/compose/kubeconfig.yaml', import.meta.url).pathname],
+      contexts: [],
+      allContexts: true,
+    }).connections;
     expect(clusters.map((c) => [c.name, c.server, c.token?.()])).toEqual([
       ['east', 'http://east:6443', 'demo-token-east'],
       ['west', 'http://west:6443', 'demo-token-west'],
