@@ -620,7 +620,9 @@ describe('docker-compose.yml', () => {
     const key = mounts.get(after('--redis-signing-key-file')) as string;
     expect(key).toBe('./deploy/compose/redis-signing-key.demo');
     expect(read(key)).toMatch(/^DEMO-ONLY-NOT-A-SECRET/);
-    const clusters = loadKubeconfig(join(repo, 'deploy/compose/kubeconfig.yaml'));
+    const contexts = command.filter((_, i) => command[i - 1] === '--context');
+    expect(contexts).toEqual(['east', 'west']);
+    const clusters = loadKubeconfig(join(repo, 'deploy/compose/kubeconfig.yaml'), contexts);
     expect(clusters.map((c) => [c.name, c.server, c.token?.()])).toEqual([
       ['east', 'http://east:6443', 'demo-token-east'],
       ['west', 'http://west:6443', 'demo-token-west'],
