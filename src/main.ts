@@ -124,8 +124,8 @@ async function serve(config: ServeConfig, logger: Logger, announce: Announce): P
     });
     if (config.metricsPort !== undefined) {
       const port = config.metricsPort;
-      metricsUrl = await gateway.listenMetrics(port, config.host).catch((err: unknown) => {
-        throw listenError(err, port, config.host);
+      metricsUrl = await gateway.listenMetrics(port, config.metricsHost).catch((err: unknown) => {
+        throw listenError(err, port, config.metricsHost);
       });
     }
   } catch (err) {

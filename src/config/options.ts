@@ -134,6 +134,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'serve /metrics, /healthz and /readyz on this port too, and /metrics only there',
   },
   {
+    name: 'metrics-host',
+    kind: 'string',
+    group: 'Server',
+    commands: SERVE,
+    value: 'ADDR',
+    shownDefault: 'the --host address',
+    help: 'address of the --metrics-port listener (e.g. 0.0.0.0 while --host is 127.0.0.1 behind a proxy)',
+  },
+  {
     name: 'cors-origin',
     kind: 'list',
     group: 'Server',

@@ -30,6 +30,8 @@ export interface ServeConfig {
   readonly port: number;
   readonly host: string;
   readonly metricsPort: number | undefined;
+  /** Address of the metrics listener (default: host). */
+  readonly metricsHost: string;
   readonly auth: AuthMode;
   readonly corsOrigins: readonly string[];
   readonly deadlineMs: number;
@@ -363,6 +365,8 @@ function serveConfig(r: Reader): ServeConfig {
     );
   const port = r.int('port');
   const metricsPort = r.optionalInt('metrics-port');
+  if (r.has('metrics-host') && metricsPort === undefined)
+    throw new ConfigError(`${r.source('metrics-host')} needs --metrics-port`);
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
     throw new ConfigError(`--metrics-port must differ from --port (both ${port})`);
   return Object.freeze({
@@ -371,6 +375,7 @@ function serveConfig(r: Reader): ServeConfig {
     port,
     host: r.str('host'),
     metricsPort,
+    metricsHost: r.optionalStr('metrics-host') ?? r.str('host'),
     auth: r.str('auth') as AuthMode,
     corsOrigins: corsOrigins(r),
     deadlineMs: r.int('deadline-ms'),

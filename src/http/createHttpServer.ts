@@ -34,7 +34,7 @@ export interface HttpServerOptions {
     readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
     readonly graphiql: GraphiQLAssets | undefined;
   };
-  /** Serve /metrics here. */
+  /** Serve /metrics and /readyz here (not on the public port when a metrics port is set). */
   readonly serveMetrics: boolean;
   readonly readiness: () => Promise<unknown>;
   /** Browser origins allowed to call (CORS); none by default. */
@@ -205,8 +205,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   }
 
   app.get('/healthz', async (_request, reply) => reply.send({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => reply.send(await options.readiness()));
   if (options.serveMetrics) {
+    // Readiness names the clusters and their state: operational detail, kept with /metrics.
+    app.get('/readyz', async (_request, reply) => reply.send(await options.readiness()));
     app.get('/metrics', async (_request, reply) =>
       reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
     );
