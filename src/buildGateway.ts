@@ -72,6 +72,7 @@ export async function buildGateway(
     queryLimits: config.queryLimits,
     cache,
     cacheMutableTtlMs: config.cacheMutableTtlMs,
+    authzCacheTtlMs: config.authzCacheTtlMs,
     fanOut: { clusterDeadlineMs: config.clusterDeadlineMs, concurrency: 16 },
     http: {
       maxBodyBytes: config.maxBodyBytes,

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
 import type { Span } from '@opentelemetry/api';
+import type { AccessReviews } from './authz/createAccessReviews.js';
 import type { ContentCache } from './cache/createContentCache.js';
 import type { Tracing } from './tracing/createTracing.js';
 import type { ClusterProbe } from './clusters/createClusterProbe.js';
@@ -69,6 +70,8 @@ export interface ContextOptions {
   readonly fanOut?: FanOutOptions;
   /** The content cache shared across requests, if any. */
   readonly cache?: ContentCache | undefined;
+  /** Access review answers shared across requests (needed to serve from the cache). */
+  readonly accessReviews?: AccessReviews | undefined;
   readonly loaderObserver?: LoaderObserver | undefined;
   readonly tracing?: Tracing | undefined;
   readonly cacheMutableTtlMs?: number;
@@ -100,7 +103,14 @@ export function createContext(options: ContextOptions): GatewayContext {
     requestId: options.requestId,
     logger: options.logger,
     registry: options.registry,
-    loaders: createLoaders(options.registry, call, options.cache, options.loaderObserver),
+    loaders: createLoaders({
+      registry: options.registry,
+      call,
+      cache: options.cache,
+      accessReviews: options.accessReviews,
+      observer: options.loaderObserver,
+      logger: options.logger,
+    }),
     limits: options.limits ?? DEFAULT_LIMITS,
     call,
     clientFor(cluster, argument) {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { createAccessReviews } from './authz/createAccessReviews.js';
 import type { ContentCache } from './cache/createContentCache.js';
 import { createClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   readonly cache?: ContentCache | undefined;
   /** Cached signatures and annotations older than this are read again, ms. */
   readonly cacheMutableTtlMs?: number;
+  /** How long an access review answer is reused for one identity, ms. */
+  readonly authzCacheTtlMs?: number;
   /** Prometheus metrics (the registry and cache report into the same object). */
   readonly metrics?: Metrics;
   /** OpenTelemetry tracing (shut down with the gateway); off when absent. */
@@ -88,6 +91,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxConnections: options.http?.maxConnections ?? defaultOf('max-connections'),
     socketTimeoutMs: options.http?.socketTimeoutMs ?? deadlineMs + 30_000,
   };
+  const accessReviews = options.cache
+    ? createAccessReviews({ ttlMs: options.authzCacheTtlMs ?? defaultOf('authz-cache-ttl-ms') })
+    : undefined;
   const probe = createClusterProbe(registry, { authenticated: auth === 'serviceaccount' });
   const readiness = async (): Promise<unknown> => {
     // Ready once configured; an unreachable cluster is reported, never fatal.
@@ -129,6 +135,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         probe,
         fanOut: options.fanOut,
         cache: options.cache,
+        accessReviews,
         cacheMutableTtlMs: options.cacheMutableTtlMs,
         loaderObserver: metrics,
         tracing: options.tracing,

@@ -77,8 +77,11 @@ function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
         ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE']
         : [400, 'Bad Request', 'MALFORMED_REQUEST'];
   const body = refusalBody(`${text}: the request could not be read as HTTP.`, reason);
-  socket.end(
+  // Written, then the connection is closed for good: a client that keeps sending (a slow
+  // client past its timeout) must not hold the socket half-open.
+  socket.write(
     `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
 

@@ -1,16 +1,22 @@
 import DataLoader from 'dataloader';
+import { identityOf, type AccessReviews } from '../authz/createAccessReviews.js';
 import type { CachedImage, ContentCache } from '../cache/createContentCache.js';
-import type { ClusterRegistry } from '../clusters/createClusterRegistry.js';
+import { headerOf, type ClusterRegistry } from '../clusters/createClusterRegistry.js';
 import { GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
-import type { Image, ImageStream, ImageStreamImage } from '../upstream/types.js';
-
-/** A namespaced object on one cluster; `name` is `<stream>@<digest>` or a stream name. */
-export interface ObjectKey {
-  readonly cluster: string;
-  readonly namespace: string;
-  readonly name: string;
-}
+import type { Image, ImageStream, ImageStreamImage, ImageStreamTag } from '../upstream/types.js';
+import {
+  imageCacheKey,
+  imageStreamImageName,
+  imageStreamTagName,
+  streamCacheKey,
+  streamKey,
+  tagCacheKey,
+  type ImageKey,
+  type StreamKey,
+  type TagKey,
+} from './keys.js';
 
 /** An ImageStreamImage, and when its image came from the content cache, when that was read. */
 export interface LoadedImageStreamImage {
@@ -19,12 +25,12 @@ export interface LoadedImageStreamImage {
 }
 
 export interface Loaders {
-  /** ImageStreamImages by (cluster, namespace, stream@digest); served from the cache where the caller's access is proven. */
-  readonly imageStreamImage: DataLoader<ObjectKey, LoadedImageStreamImage, string>;
-  /** The same, always from the API server (for signatures and annotations older than their TTL). */
-  readonly freshImageStreamImage: DataLoader<ObjectKey, LoadedImageStreamImage, string>;
-  /** ImageStreams by (cluster, namespace, name). */
-  readonly imageStream: DataLoader<ObjectKey, ImageStream, string>;
+  /** ImageStreamImages; served from the content cache where the caller's access is proven. */
+  readonly imageStreamImage: DataLoader<ImageKey, LoadedImageStreamImage, string>;
+  /** The same, always from the API server (signatures and annotations older than their TTL). */
+  readonly freshImageStreamImage: DataLoader<ImageKey, LoadedImageStreamImage, string>;
+  readonly imageStream: DataLoader<StreamKey, ImageStream, string>;
+  readonly imageStreamTag: DataLoader<TagKey, ImageStreamTag, string>;
 }
 
 /** Receives batch sizes, for metrics. */
@@ -32,13 +38,16 @@ export interface LoaderObserver {
   loaderBatch(loader: string, size: number): void;
 }
 
-export const objectKey = (key: ObjectKey): string =>
-  `${key.cluster}\u0000${key.namespace}\u0000${key.name}`;
-
-const splitName = (name: string): { stream: string; digest: string } => {
-  const at = name.indexOf('@');
-  return { stream: name.slice(0, at), digest: name.slice(at + 1) };
-};
+export interface LoaderOptions {
+  readonly registry: ClusterRegistry;
+  /** The request's call options: deadline, budget, the caller's credentials. */
+  readonly call: CallOptions;
+  readonly cache?: ContentCache | undefined;
+  /** Required with a cache: nothing cached is served without the API server's own answer. */
+  readonly accessReviews?: AccessReviews | undefined;
+  readonly observer?: LoaderObserver | undefined;
+  readonly logger?: Logger | undefined;
+}
 
 /** Every digest a stream resolves directly: its whole tag history (server: imagestreamimage REST). */
 function historyDigests(stream: ImageStream): Set<string> {
@@ -49,9 +58,9 @@ function historyDigests(stream: ImageStream): Set<string> {
 }
 
 /** What the API server answers for `<stream>@<digest>`, built from cached content (server code §2.1 step 7). */
-function imageStreamImageOf(key: ObjectKey, stream: ImageStream, image: Image): ImageStreamImage {
+function imageStreamImageFrom(key: ImageKey, stream: ImageStream, image: Image): ImageStreamImage {
   const metadata: ImageStreamImage['metadata'] = {
-    name: key.name,
+    name: imageStreamImageName(key),
     namespace: key.namespace,
     creationTimestamp: image.metadata.creationTimestamp ?? null,
   };
@@ -66,21 +75,22 @@ const asError = (err: unknown): Error =>
 
 /**
  * The per-request loaders. The DataLoader contract holds: same order, same length, an Error per
- * failed key, so one failed image nulls only its own item.
+ * failed key — and a failure is confined to its own key: a malformed object, a failed cache read
+ * or write, or one cluster's trouble never turns another key (or another cluster's key) into an
+ * error.
  *
- * The ImageStreamImage batch takes the cheapest correct plan per image stream: images whose
- * content is cached cost, together, one GET of their image stream with the caller's own
- * credentials — which proves both that the caller may read the stream and that each digest is
- * in its history (or is a child of a manifest list that is), exactly how the API server decides
- * an ImageStreamImage GET. Images not cached, or not proven, are fetched one GET each, all at
- * once (the client caps concurrency per cluster), and cached for the next request.
+ * The ImageStreamImage batch takes the cheapest correct plan per image stream. Images whose
+ * content is cached are served only when the API server would answer this caller the same way:
+ * (1) the caller may `get imagestreamimages` in that namespace — asked with the caller's own
+ * credentials (SelfSubjectAccessReview, remembered briefly per identity), because the API server
+ * authorizes that resource on its own; and (2) the digest is in the history of the stream (or is
+ * a child of a manifest list that is), shown by one GET of the stream with the caller's
+ * credentials — how the API server itself resolves an ImageStreamImage. Both run at once. Every
+ * other image is fetched with one GET each, all at once (the transport queues them fairly).
  */
-export function createLoaders(
-  registry: ClusterRegistry,
-  call: CallOptions,
-  cache?: ContentCache,
-  observer?: LoaderObserver,
-): Loaders {
+export function createLoaders(options: LoaderOptions): Loaders {
+  const { registry, call, cache, observer, logger } = options;
+  const accessReviews = options.accessReviews;
   const clientOf = (cluster: string): ImageApiClient => {
     const client = registry.get(cluster);
     if (!client)
@@ -88,88 +98,143 @@ export function createLoaders(
     return client;
   };
 
-  const fetchOne = async (key: ObjectKey): Promise<LoadedImageStreamImage | Error> => {
+  const remember = (key: ImageKey, image: Image): void => {
+    if (!cache || image.metadata.name !== key.digest) return;
     try {
-      const wire = await clientOf(key.cluster).getImageStreamImage(key.namespace, key.name, call);
-      const digest = wire.image.metadata.name;
-      if (cache && digest && digest === splitName(key.name).digest)
-        cache.set({ cluster: key.cluster, digest }, wire.image);
+      cache.set({ cluster: key.cluster, digest: key.digest }, image);
+    } catch (err) {
+      // A cache that cannot take an entry costs the next request a fetch, nothing more.
+      logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'cache write failed');
+    }
+  };
+
+  const fetchImage = async (key: ImageKey): Promise<LoadedImageStreamImage | Error> => {
+    try {
+      const wire = await clientOf(key.cluster).getImageStreamImage(
+        key.namespace,
+        imageStreamImageName(key),
+        call,
+      );
+      remember(key, wire.image);
       return { wire };
     } catch (err) {
       return asError(err);
     }
   };
 
-  const imageStream = new DataLoader<ObjectKey, ImageStream, string>(
+  const imageStream = new DataLoader<StreamKey, ImageStream, string>(
     (keys) => {
       observer?.loaderBatch('imageStream', keys.length);
       return Promise.all(
-        keys.map((key) =>
-          clientOf(key.cluster).getImageStream(key.namespace, key.name, call).catch(asError),
-        ),
+        keys.map(async (key) => {
+          try {
+            return await clientOf(key.cluster).getImageStream(key.namespace, key.stream, call);
+          } catch (err) {
+            return asError(err);
+          }
+        }),
       );
     },
-    { cacheKeyFn: objectKey },
+    { cacheKeyFn: streamCacheKey },
   );
 
-  /** Serves the cached keys of one stream after proving access with one stream GET; returns the keys it could not prove. */
+  const imageStreamTag = new DataLoader<TagKey, ImageStreamTag, string>(
+    (keys) => {
+      observer?.loaderBatch('imageStreamTag', keys.length);
+      return Promise.all(
+        keys.map(async (key) => {
+          try {
+            return await clientOf(key.cluster).getImageStreamTag(
+              key.namespace,
+              imageStreamTagName(key),
+              call,
+            );
+          } catch (err) {
+            return asError(err);
+          }
+        }),
+      );
+    },
+    { cacheKeyFn: tagCacheKey },
+  );
+
+  /** Whether the caller may get imagestreamimages in the stream's namespace, per the API server. */
+  const mayGetImages = (key: StreamKey): Promise<boolean> => {
+    if (!accessReviews) return Promise.resolve(false);
+    const client = clientOf(key.cluster);
+    return accessReviews.allowed(
+      client,
+      identityOf(call, headerOf(client.cluster)),
+      {
+        namespace: key.namespace,
+        verb: 'get',
+        group: 'image.openshift.io',
+        resource: 'imagestreamimages',
+      },
+      call,
+    );
+  };
+
+  /**
+   * Serves the cached images of one stream once access is proven; returns the indices it could
+   * not serve (not allowed, not proven, or anything failed), which are then fetched.
+   */
   const serveFromCache = async (
-    keys: readonly ObjectKey[],
+    keys: readonly ImageKey[],
     indices: readonly number[],
     cached: readonly (CachedImage | undefined)[],
     results: (LoadedImageStreamImage | Error)[],
-  ): Promise<number[]> => {
-    const first = keys[indices[0] as number] as ObjectKey;
-    let stream: ImageStream;
-    try {
-      stream = await imageStream.load({
-        cluster: first.cluster,
-        namespace: first.namespace,
-        name: splitName(first.name).stream,
-      });
-    } catch {
-      // Let the API server give each image its own answer (403, 404…).
-      return [...indices];
-    }
-    const allowed = historyDigests(stream);
-    const unproven = indices.filter(
-      (i) => !allowed.has(splitName((keys[i] as ObjectKey).name).digest),
-    );
-    if (unproven.length > 0 && cache) {
+  ): Promise<readonly number[]> => {
+    const first = keys[indices[0] as number] as ImageKey;
+    const [stream, allowed] = await Promise.all([
+      imageStream
+        .load(streamKey(first.cluster, first.namespace, first.stream))
+        .catch(() => undefined),
+      mayGetImages(first).catch(() => false),
+    ]);
+    // Not proven: let the API server give each image its own answer (403, 404…).
+    if (!stream || !allowed) return indices;
+    const proven = historyDigests(stream);
+    if (cache && indices.some((i) => !proven.has((keys[i] as ImageKey).digest))) {
       // Manifest-list children are resolvable through the stream when their list is in its history.
-      const lists = [...allowed];
-      const listEntries = await cache.getMany(
-        lists.map((digest) => ({ cluster: first.cluster, digest })),
+      const lists = await cache.getMany(
+        [...proven].map((digest) => ({ cluster: first.cluster, digest })),
       );
-      for (const entry of listEntries)
-        for (const m of entry?.image.dockerImageManifests ?? []) allowed.add(m.digest);
+      for (const entry of lists)
+        for (const m of entry?.image.dockerImageManifests ?? []) proven.add(m.digest);
     }
-    const notProven: number[] = [];
+    const left: number[] = [];
     for (const i of indices) {
-      const key = keys[i] as ObjectKey;
+      const key = keys[i] as ImageKey;
       const entry = cached[i];
-      if (entry && allowed.has(splitName(key.name).digest)) {
+      if (entry && proven.has(key.digest)) {
         results[i] = {
-          wire: imageStreamImageOf(key, stream, entry.image),
+          wire: imageStreamImageFrom(key, stream, entry.image),
           cachedAt: entry.fetchedAt,
         };
       } else {
-        notProven.push(i);
+        left.push(i);
       }
     }
-    return notProven;
+    return left;
+  };
+
+  const readCache = async (keys: readonly ImageKey[]): Promise<(CachedImage | undefined)[]> => {
+    if (!cache || !accessReviews) return keys.map(() => undefined);
+    try {
+      return await cache.getMany(keys.map((k) => ({ cluster: k.cluster, digest: k.digest })));
+    } catch (err) {
+      logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'cache read failed');
+      return keys.map(() => undefined);
+    }
   };
 
   const batchImages = async (
-    keys: readonly ObjectKey[],
+    keys: readonly ImageKey[],
   ): Promise<(LoadedImageStreamImage | Error)[]> => {
     observer?.loaderBatch('imageStreamImage', keys.length);
     const results: (LoadedImageStreamImage | Error)[] = new Array(keys.length);
-    const cached = cache
-      ? await cache.getMany(
-          keys.map((k) => ({ cluster: k.cluster, digest: splitName(k.name).digest })),
-        )
-      : keys.map(() => undefined);
+    const cached = await readCache(keys);
     const byStream = new Map<string, number[]>();
     const misses: number[] = [];
     keys.forEach((key, i) => {
@@ -177,18 +242,17 @@ export function createLoaders(
         misses.push(i);
         return;
       }
-      const streamKey = objectKey({ ...key, name: splitName(key.name).stream });
-      const indices = byStream.get(streamKey);
-      if (indices) indices.push(i);
-      else byStream.set(streamKey, [i]);
+      const group = byStream.get(streamCacheKey(key));
+      if (group) group.push(i);
+      else byStream.set(streamCacheKey(key), [i]);
     });
     const fetchInto = async (i: number): Promise<void> => {
-      results[i] = await fetchOne(keys[i] as ObjectKey);
+      results[i] = await fetchImage(keys[i] as ImageKey);
     };
     await Promise.all([
       ...misses.map(fetchInto),
       ...[...byStream.values()].map(async (indices) => {
-        const left = await serveFromCache(keys, indices, cached, results);
+        const left = await serveFromCache(keys, indices, cached, results).catch(() => indices);
         await Promise.all(left.map(fetchInto));
       }),
     ]);
@@ -196,10 +260,15 @@ export function createLoaders(
   };
 
   return {
-    imageStreamImage: new DataLoader(batchImages, { cacheKeyFn: objectKey }),
-    freshImageStreamImage: new DataLoader((keys) => Promise.all(keys.map(fetchOne)), {
-      cacheKeyFn: objectKey,
-    }),
+    imageStreamImage: new DataLoader(batchImages, { cacheKeyFn: imageCacheKey }),
+    freshImageStreamImage: new DataLoader(
+      (keys: readonly ImageKey[]) => {
+        observer?.loaderBatch('freshImageStreamImage', keys.length);
+        return Promise.all(keys.map(fetchImage));
+      },
+      { cacheKeyFn: imageCacheKey },
+    ),
     imageStream,
+    imageStreamTag,
   };
 }

@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../context.js';
-import { badUserInput, GatewayError } from '../errors.js';
+import { badUserInput } from '../errors.js';
 import {
   checkNamespace,
   checkPageSize,
@@ -7,6 +7,7 @@ import {
   parseImageStreamImageName,
   parseImageStreamTagName,
 } from '../validation.js';
+import { streamKey, tagKey } from '../loaders/keys.js';
 import { loadImageStreamImage } from './imageStream.js';
 import type {
   ImageStreamConnectionModel,
@@ -33,10 +34,23 @@ function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-function decodeCursor(value: string): Cursor {
+/**
+ * A cursor is the caller's input: it is checked like any argument. Its offset is never more than
+ * a page (a forged offset once asked the API server for limit=1000000001), and its continue
+ * token is the API server's (opaque base64 of bounded length).
+ */
+function decodeCursor(value: string, maxPageSize: number): Cursor {
   try {
+    if (value.length > 4096) throw new RangeError('cursor too long');
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof parsed.c === 'string' && Number.isInteger(parsed.s) && (parsed.s ?? -1) >= 0) {
+    if (
+      typeof parsed.c === 'string' &&
+      parsed.c.length <= 2048 &&
+      /^[A-Za-z0-9+/=_-]*$/.test(parsed.c) &&
+      Number.isInteger(parsed.s) &&
+      (parsed.s ?? -1) >= 0 &&
+      (parsed.s ?? 0) <= maxPageSize
+    ) {
       return { c: parsed.c, s: parsed.s as number };
     }
   } catch {
@@ -69,7 +83,7 @@ export async function imageStreamOf(
   const namespace = checkNamespace(namespaceArg);
   const name = checkStreamName(nameArg, namespace, 'name');
   const cluster = client.cluster.name;
-  return { cluster, wire: await ctx.loaders.imageStream.load({ cluster, namespace, name }) };
+  return { cluster, wire: await ctx.loaders.imageStream.load(streamKey(cluster, namespace, name)) };
 }
 
 /** A Relay page over the API's limit/continue; cursors carry the continue token and an offset. */
@@ -83,27 +97,17 @@ export async function imageStreamsOf(
   const client = ctx.clientFor(clusterArg);
   const namespace = checkNamespace(namespaceArg);
   const first = checkPageSize(firstArg, ctx.limits.maxPageSize, DEFAULT_PAGE_SIZE);
-  const start = after ? decodeCursor(after) : { c: '', s: 0 };
+  const start = after ? decodeCursor(after, ctx.limits.maxPageSize) : { c: '', s: 0 };
   const cluster = client.cluster.name;
-  let list;
-  try {
-    list = await client.listImageStreams(
-      namespace,
-      { limit: start.s + first, continueToken: start.c || undefined },
-      ctx.call,
-    );
-  } catch (err) {
-    if (err instanceof GatewayError && err.upstream?.status === 410) {
-      throw badUserInput(
-        'Argument "after" is a cursor that has expired upstream (410 Expired); list again from the first page.',
-      );
-    }
-    throw err;
-  }
+  const list = await client.listImageStreams(
+    namespace,
+    { limit: start.s + first, continueToken: start.c || undefined },
+    ctx.call,
+  );
   const items = (list.items ?? []).slice(start.s);
   const edges = items.map((wire, i) => {
     // Later fields (ImageStreamImage.stream) read these from the loader instead of refetching.
-    ctx.loaders.imageStream.prime({ cluster, namespace, name: wire.metadata.name ?? '' }, wire);
+    ctx.loaders.imageStream.prime(streamKey(cluster, namespace, wire.metadata.name ?? ''), wire);
     return { cursor: encodeCursor({ c: start.c, s: start.s + i + 1 }), node: { cluster, wire } };
   });
   const next = list.metadata?.continue;
@@ -125,6 +129,9 @@ export async function imageStreamTagOf(
   const client = ctx.clientFor(clusterArg);
   const namespace = checkNamespace(namespaceArg);
   const { stream, tag } = parseImageStreamTagName(name, namespace);
-  const wire = await client.getImageStreamTag(namespace, `${stream}:${tag}`, ctx.call);
-  return { cluster: client.cluster.name, namespace, stream, wire };
+  const cluster = client.cluster.name;
+  const wire = await ctx.loaders.imageStreamTag.load(
+    tagKey(streamKey(cluster, namespace, stream), tag),
+  );
+  return { cluster, namespace, stream, wire };
 }

@@ -1,6 +1,7 @@
 import type { ImageResolvers, LayerResolvers, ManifestResolvers } from '../generated/graphql.js';
 import { keyValues } from './keyValues.js';
 import type { GatewayContext } from '../context.js';
+import { imageKey } from '../loaders/keys.js';
 import type { Image as WireImage } from '../upstream/types.js';
 import type { ImageModel, StreamCoordinates } from './models.js';
 
@@ -12,12 +13,9 @@ import type { ImageModel, StreamCoordinates } from './models.js';
 async function withFreshMutableParts(parent: ImageModel, ctx: GatewayContext): Promise<WireImage> {
   if (parent.cachedAt === undefined || Date.now() - parent.cachedAt <= ctx.cacheMutableTtlMs)
     return parent.wire;
-  const { cluster, namespace, stream } = parent;
-  const fresh = await ctx.loaders.freshImageStreamImage.load({
-    cluster,
-    namespace,
-    name: `${stream}@${parent.wire.metadata.name ?? ''}`,
-  });
+  const fresh = await ctx.loaders.freshImageStreamImage.load(
+    imageKey(parent, parent.wire.metadata.name ?? ''),
+  );
   return fresh.wire.image;
 }
 
@@ -28,11 +26,7 @@ async function imageThroughStream(
   ctx: GatewayContext,
 ): Promise<ImageModel> {
   const { cluster, namespace, stream } = parent;
-  const isi = await ctx.loaders.imageStreamImage.load({
-    cluster,
-    namespace,
-    name: `${stream}@${digest}`,
-  });
+  const isi = await ctx.loaders.imageStreamImage.load(imageKey(parent, digest));
   return { cluster, namespace, stream, wire: isi.wire.image, cachedAt: isi.cachedAt };
 }
 

@@ -8,6 +8,7 @@ import type {
   TagEventResolvers,
 } from '../generated/graphql.js';
 import type { GatewayContext } from '../context.js';
+import { imageKey, streamKey } from '../loaders/keys.js';
 import { GatewayError } from '../errors.js';
 import { keyValues } from './keyValues.js';
 import type {
@@ -31,11 +32,9 @@ export async function loadImageStreamImage(
   stream: string,
   digest: string,
 ): Promise<ImageStreamImageModel> {
-  const loaded = await ctx.loaders.imageStreamImage.load({
-    cluster,
-    namespace,
-    name: `${stream}@${digest}`,
-  });
+  const loaded = await ctx.loaders.imageStreamImage.load(
+    imageKey(streamKey(cluster, namespace, stream), digest),
+  );
   return { cluster, namespace, stream, digest, wire: loaded.wire, cachedAt: loaded.cachedAt };
 }
 
@@ -46,11 +45,7 @@ export const ImageStreamImage: ImageStreamImageResolvers = {
   digest: (m) => m.digest,
   stream: async (m, _args, ctx): Promise<ImageStreamModel> => ({
     cluster: m.cluster,
-    wire: await ctx.loaders.imageStream.load({
-      cluster: m.cluster,
-      namespace: m.namespace,
-      name: m.stream,
-    }),
+    wire: await ctx.loaders.imageStream.load(m),
   }),
   image: (m) => ({
     cluster: m.cluster,

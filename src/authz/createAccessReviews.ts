@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
+import type { AccessAttributes } from '../upstream/resources.js';
+
+/**
+ * "May this identity do that?", asked of the API server with the identity's own credentials
+ * (SelfSubjectAccessReview, openshift-image-api.md §6.1) and remembered briefly. The content
+ * cache uses it before serving an image to a caller: the API server authorizes each resource on
+ * its own, so a caller who may `get imagestreams` but not `get imagestreamimages` must not get a
+ * cached image another caller fetched.
+ *
+ * Answers are kept per identity — a hash of the token sent, never the token — for `ttlMs`.
+ * A review that fails (network, 403 on the review itself) is not kept and counts as "no": the
+ * caller is then served by the API server directly, which decides as it always does.
+ */
+export interface AccessReviews {
+  allowed(
+    client: ImageApiClient,
+    identity: string,
+    attributes: AccessAttributes,
+    call: CallOptions,
+  ): Promise<boolean>;
+}
+
+export interface AccessReviewOptions {
+  readonly ttlMs: number;
+  /** Answers kept at most. */
+  readonly maxEntries?: number;
+}
+
+/** The identity a call to a cluster acts as: the caller's token (hashed) in passthrough, else the gateway's own. */
+export function identityOf(call: CallOptions, headerName: string): string {
+  const token = call.clusterTokens?.get(headerName) ?? call.bearerToken;
+  if (token === undefined) return 'gateway';
+  return `token:${createHash('sha256').update(token).digest('base64url')}`;
+}
+
+export function createAccessReviews(options: AccessReviewOptions): AccessReviews {
+  const answers = new LRUCache<string, Promise<boolean>>({
+    max: options.maxEntries ?? 10_000,
+    ttl: Math.max(1, options.ttlMs),
+  });
+  return {
+    allowed(client, identity, attributes, call) {
+      const key = [
+        identity,
+        client.cluster.name,
+        attributes.namespace,
+        attributes.group,
+        attributes.resource,
+        attributes.subresource ?? '',
+        attributes.verb,
+      ].join('\0');
+      const known = options.ttlMs > 0 ? answers.get(key) : undefined;
+      if (known) return known;
+      const answer = client.reviewAccess(attributes, call).then(
+        (review) => review.status.allowed === true && review.status.denied !== true,
+        () => {
+          answers.delete(key);
+          return false;
+        },
+      );
+      if (options.ttlMs > 0) answers.set(key, answer);
+      return answer;
+    },
+  };
+}

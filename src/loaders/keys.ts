@@ -1,0 +1,43 @@
+/**
+ * The keys of the per-request loaders: one type per thing loaded, one constructor each, and one
+ * string form each for DataLoader's cache (`cacheKeyFn`). Fields never hold two things at once
+ * (no `<stream>@<digest>` strings split back apart).
+ */
+
+/** An image stream on one cluster. */
+export interface StreamKey {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly stream: string;
+}
+
+/** An image read through an image stream (an ImageStreamImage). */
+export interface ImageKey extends StreamKey {
+  readonly digest: string;
+}
+
+/** A tag of an image stream (an ImageStreamTag). */
+export interface TagKey extends StreamKey {
+  readonly tag: string;
+}
+
+export function streamKey(cluster: string, namespace: string, stream: string): StreamKey {
+  return { cluster, namespace, stream };
+}
+
+export function imageKey(stream: StreamKey, digest: string): ImageKey {
+  return { cluster: stream.cluster, namespace: stream.namespace, stream: stream.stream, digest };
+}
+
+export function tagKey(stream: StreamKey, tag: string): TagKey {
+  return { cluster: stream.cluster, namespace: stream.namespace, stream: stream.stream, tag };
+}
+
+// NUL cannot occur in a cluster name, namespace, stream name, digest or tag.
+export const streamCacheKey = (k: StreamKey): string => `${k.cluster}\0${k.namespace}\0${k.stream}`;
+export const imageCacheKey = (k: ImageKey): string => `${streamCacheKey(k)}\0${k.digest}`;
+export const tagCacheKey = (k: TagKey): string => `${streamCacheKey(k)}\0${k.tag}`;
+
+/** The API's names for these objects: `<stream>@<digest>` and `<stream>:<tag>`. */
+export const imageStreamImageName = (k: ImageKey): string => `${k.stream}@${k.digest}`;
+export const imageStreamTagName = (k: TagKey): string => `${k.stream}:${k.tag}`;
