@@ -7,6 +7,12 @@ import type { IncomingMessage } from 'node:http';
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
+    // The client may have gone while the request waited (latency, a delay fault): no event
+    // would come any more.
+    if (req.destroyed) {
+      reject(new Error('the request was aborted before its body was read'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const done = (): void => {
