@@ -1,4 +1,4 @@
-import { readFixture } from './createSeed.js';
+import { readFixture } from './readFixture.js';
 import { AUTHORIZATION_GROUP, IMAGE_GROUP } from './authorize.js';
 
 /**
