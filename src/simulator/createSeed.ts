@@ -1,16 +1,18 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { seededRandom } from './seededRandom.js';
-import type {
-  DockerImage,
-  Image,
-  ImageLayer,
-  ImageSignature,
-  ImageStream,
-  NamedTagEventList,
-  TagEvent,
-  TagReference,
-} from '../upstream/types.js';
+import type { Image, ImageStream } from '../upstream/types.js';
+import { buildImageStream, INTERNAL_REGISTRY, tagEvent, uidFor } from './buildImageStream.js';
+import { generateImage, generateStream } from './generateStream.js';
+import {
+  imageFromRegistry,
+  type ManifestList,
+  type RegistryConfig,
+  type RegistryManifest,
+} from './imageFromRegistry.js';
+import { readFixture, readFixtureText } from './readFixture.js';
+import { sha256 } from './sha256.js';
+import { signaturesFor } from './signaturesFor.js';
+
+export { readFixture, readFixtureText } from './readFixture.js';
+export { sha256 } from './sha256.js';
 
 /**
  * The data a simulated cluster serves: real public OpenShift objects from `fixtures/openshift/`
@@ -33,296 +35,53 @@ export interface SeedOptions {
   readonly benchLabelBytes?: number;
 }
 
-const FIXTURES = new URL('../../fixtures/openshift/', import.meta.url);
-
-export function readFixtureText(name: string): string {
-  return readFileSync(new URL(name, FIXTURES), 'utf8');
-}
-
-export function readFixture<T>(name: string): T {
-  return JSON.parse(readFixtureText(name)) as T;
-}
-
-export function sha256(text: string | Buffer): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
-}
-
-/** A deterministic generator seeded from a string. */
-function createRandom(seed: string): () => number {
-  return seededRandom(createHash('sha256').update(seed).digest().readUInt32LE(0));
-}
-
-const SCHEMA2 = 'application/vnd.docker.distribution.manifest.v2+json';
 const SCHEMA2_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const SCHEMA2_LAYER = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
-const INTERNAL_REGISTRY = 'image-registry.openshift-image-registry.svc:5000';
 
-interface RegistryManifest {
-  config: { size: number; digest: string };
-  layers: { mediaType: string; size: number; digest: string }[];
-}
-
-interface RegistryConfig {
-  architecture: string;
-  config: DockerImage['Config'];
-  container_config: DockerImage['ContainerConfig'];
-  container?: string;
-  created: string;
-  docker_version?: string;
-}
-
-interface ManifestList {
-  manifests: {
-    digest: string;
-    mediaType: string;
-    size: number;
-    platform: { architecture: string; os: string; variant?: string };
-  }[];
-}
-
-/** Builds an Image the way the API server stores an imported schema2 manifest. */
-function imageFromRegistry(
-  digest: string,
-  manifest: RegistryManifest,
-  config: RegistryConfig,
-  architecture: string,
-  pullSpec: string,
-): Image {
-  const layers: ImageLayer[] = manifest.layers.map((l) => ({
-    name: l.digest,
-    size: l.size,
-    mediaType: l.mediaType,
-  }));
-  const unique = new Map(layers.map((l) => [l.name, l.size ?? 0]));
-  const size = manifest.config.size + [...unique.values()].reduce((a, b) => a + b, 0);
-  return {
-    kind: 'Image',
-    apiVersion: 'image.openshift.io/v1',
-    metadata: {
-      name: digest,
-      uid: uidFor(digest),
-      resourceVersion: '4711',
-      creationTimestamp: '2024-03-01T10:00:00Z',
-      annotations: { 'image.openshift.io/dockerLayersOrder': 'ascending' },
-    },
-    dockerImageReference: pullSpec,
-    dockerImageMetadata: {
-      kind: 'DockerImage',
-      apiVersion: 'image.openshift.io/1.0',
-      Id: manifest.config.digest,
-      Created: config.created,
-      Container: config.container,
-      ContainerConfig: config.container_config ?? {},
-      DockerVersion: config.docker_version,
-      Config: config.config,
-      Architecture: architecture,
-      Size: size,
-    },
-    dockerImageMetadataVersion: '1.0',
-    dockerImageLayers: layers,
-    dockerImageManifestMediaType: SCHEMA2,
-  };
-}
-
-function uidFor(seed: string): string {
-  const h = createHash('sha256').update(`uid:${seed}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** Two signatures: one verified by `oc adm verify-image-signature`, one imported and unverified. */
-function signaturesFor(digest: string): ImageSignature[] {
-  const content = (label: string): string =>
-    Buffer.from(createHash('sha512').update(`${label}:${digest}`).digest()).toString('base64');
-  return [
-    {
-      metadata: {
-        name: `${digest}@${createHash('md5').update(`verified${digest}`).digest('hex')}`,
-      },
-      type: 'atomic',
-      content: content('verified'),
-      conditions: [
-        {
-          type: 'Trusted',
-          status: 'True',
-          lastProbeTime: '2024-03-02T08:15:00Z',
-          lastTransitionTime: '2024-03-02T08:15:00Z',
-          reason: 'manually verified',
-          message: 'verified by user "kube:admin"',
-        },
-        {
-          type: 'ForImage',
-          status: 'True',
-          lastProbeTime: '2024-03-02T08:15:00Z',
-          lastTransitionTime: '2024-03-02T08:15:00Z',
-          reason: 'manually verified',
-          message: 'verified by user "kube:admin"',
-        },
-      ],
-      imageIdentity: 'registry.access.redhat.com/ubi9/python-38',
-      signedClaims: {
-        'io.openshift.build': 'release',
-        'com.redhat.component': 'python-38-container',
-      },
-      created: '2024-03-01T10:05:00Z',
-      issuedBy: { commonName: '199E2F91FD431D51', organization: 'Red Hat, Inc.' },
-      issuedTo: { commonName: 'Red Hat, Inc. (release key 2)', publicKeyID: '199E2F91FD431D51' },
-    },
-    {
-      metadata: {
-        name: `${digest}@${createHash('md5').update(`imported${digest}`).digest('hex')}`,
-      },
-      type: 'atomic',
-      content: content('imported'),
-    },
-  ];
-}
-
-function tagEvent(
-  image: Image | string,
-  created: string,
-  generation: number | undefined,
-  repo: string,
-): TagEvent {
-  const digest = typeof image === 'string' ? image : (image.metadata.name ?? '');
-  const event: TagEvent = { created, dockerImageReference: `${repo}@${digest}`, image: digest };
-  if (generation !== undefined) event.generation = generation;
-  return event;
-}
-
-function stream(
-  namespace: string,
-  name: string,
-  specTags: TagReference[],
-  statusTags: NamedTagEventList[],
-  annotations: Record<string, string> = {},
-): ImageStream {
-  return {
-    kind: 'ImageStream',
-    apiVersion: 'image.openshift.io/v1',
-    metadata: {
-      name,
-      namespace,
-      uid: uidFor(`${namespace}/${name}`),
-      resourceVersion: '1000',
-      generation: 2,
-      creationTimestamp: '2024-03-01T09:00:00Z',
-      annotations,
-    },
-    spec: { lookupPolicy: { local: false }, tags: specTags },
-    status: {
-      dockerImageRepository: `${INTERNAL_REGISTRY}/${namespace}/${name}`,
-      publicDockerImageRepository: `default-route-openshift-image-registry.apps.example.com/${namespace}/${name}`,
-      tags: statusTags,
-    },
-  };
-}
-
-/** A generated schema2 or OCI image with realistic metadata; sizes may pass 2^32. */
-function generatedImage(seed: string, labelBytes: number): Image {
-  const random = createRandom(seed);
-  const oci = random() < 0.3;
-  const layerCount = 3 + Math.floor(random() * 5);
-  const layers: ImageLayer[] = [];
-  for (let i = 0; i < layerCount; i++) {
-    const big = i === 0 && random() < 0.15;
-    layers.push({
-      name: sha256(`${seed}/layer/${i}`),
-      size: big
-        ? 5_368_709_120 + Math.floor(random() * 1_000_000)
-        : Math.floor(random() * 80_000_000) + 32,
-      mediaType: oci ? OCI_LAYER : SCHEMA2_LAYER,
-    });
+/**
+ * The seed of one simulated cluster. Both demo clusters share the fixture images and the
+ * `shared/base` stream; everything generated from the cluster name differs between them.
+ */
+export function createSeed(clusterName: string, options: SeedOptions = {}): SeedData {
+  const data: SeedData = { images: new Map(), streams: new Map() };
+  const images = addFixtureImages(data);
+  addFixtureStreams(data);
+  addPythonStreams(data, images.python);
+  addMultiArchStream(data, images.listDigest);
+  if (images.swarm) {
+    const helloRepo = `${INTERNAL_REGISTRY}/hello-world/swarm-helloworld`;
+    put(
+      data,
+      buildImageStream(
+        'hello-world',
+        'swarm-helloworld',
+        [],
+        [
+          {
+            tag: 'latest',
+            items: [tagEvent(images.swarm, '2016-02-24T20:53:28Z', undefined, helloRepo)],
+          },
+        ],
+      ),
+    );
   }
-  const digest = sha256(`${seed}/manifest`);
-  const labels: Record<string, string> = {
-    'io.k8s.display-name': seed.split('/').slice(-2).join(' '),
-    'io.openshift.tags': 'builder,demo',
-    'org.opencontainers.image.source': `https://git.example.com/${seed}`,
-    'com.example/build=id': String(Math.floor(random() * 1e6)),
-  };
-  if (labelBytes > 0) labels['com.example.padding'] = 'x'.repeat(labelBytes);
-  const config = {
-    User: '1001',
-    WorkingDir: '/opt/app-root/src',
-    Env: [
-      'PATH=/opt/app-root/bin:/usr/bin:/bin',
-      `APP_SEED=${seed}`,
-      'JAVA_OPTS=-Dfoo=bar -Xmx=512m',
-    ],
-    Cmd: ['/usr/libexec/s2i/run'],
-    Entrypoint: ['container-entrypoint'],
-    ExposedPorts: { '8080/tcp': {}, '8443/tcp': {} },
-    Volumes: { '/var/lib/data': {} },
-    Labels: labels,
-  };
-  const size = layers.reduce((a, l) => a + (l.size ?? 0), 0) + 4096;
-  return {
-    kind: 'Image',
-    apiVersion: 'image.openshift.io/v1',
-    metadata: {
-      name: digest,
-      uid: uidFor(digest),
-      resourceVersion: String(2000 + Math.floor(random() * 1000)),
-      creationTimestamp: '2024-04-01T12:00:00Z',
-      annotations: {
-        'image.openshift.io/dockerLayersOrder': 'ascending',
-        'openshift.io/image.managed': 'true',
-      },
-    },
-    dockerImageReference: `${INTERNAL_REGISTRY}/${seed}@${digest}`,
-    dockerImageMetadata: {
-      kind: 'DockerImage',
-      apiVersion: 'image.openshift.io/1.0',
-      Id: sha256(`${seed}/config`),
-      Created: '2024-04-01T11:58:00Z',
-      ContainerConfig: {},
-      Author: 'builder@example.com',
-      Config: config,
-      Architecture: random() < 0.8 ? 'amd64' : 'arm64',
-      Size: size,
-    },
-    dockerImageMetadataVersion: '1.0',
-    dockerImageLayers: layers,
-    dockerImageManifestMediaType: oci ? OCI_MANIFEST : SCHEMA2,
-  };
+  // Generated streams: `shared` is identical on every cluster, `apps` differs per cluster.
+  put(data, generateStream(data.images, 'shared', 'base', 'shared', 3, 0));
+  for (const app of ['frontend', 'backend', 'worker']) {
+    put(data, generateStream(data.images, 'apps', app, clusterName, 4, 0));
+  }
+  const benchStreams = options.benchStreams ?? 10;
+  const perStream = options.benchImagesPerStream ?? 12;
+  const labelBytes = options.benchLabelBytes ?? 0;
+  for (let s = 0; s < benchStreams; s++) {
+    const name = `stream-${String(s).padStart(3, '0')}`;
+    put(data, generateStream(data.images, 'bench', name, clusterName, perStream, labelBytes));
+  }
+  return data;
 }
 
-/** A stream of generated images: tag `latest` carries the whole history, newest first. */
-function generatedStream(
-  images: Map<string, Image>,
-  namespace: string,
-  name: string,
-  seedPrefix: string,
-  count: number,
-  labelBytes: number,
-): ImageStream {
-  const repo = `${INTERNAL_REGISTRY}/${namespace}/${name}`;
-  const history: TagEvent[] = [];
-  const versions: NamedTagEventList[] = [];
-  for (let i = count - 1; i >= 0; i--) {
-    const image = generatedImage(`${seedPrefix}/${namespace}/${name}/${i}`, labelBytes);
-    images.set(image.metadata.name ?? '', image);
-    const created = new Date(Date.UTC(2024, 3, 1, 12, i)).toISOString().replace('.000', '');
-    history.push(tagEvent(image, created, i + 1, repo));
-    versions.push({
-      tag: `v${i + 1}`,
-      items: [tagEvent(image, created, i + 1, repo)],
-      conditions: [],
-    });
-  }
-  const statusTags = [{ tag: 'latest', items: history }, ...versions].sort((a, b) =>
-    a.tag.localeCompare(b.tag),
-  );
-  const specTags: TagReference[] = statusTags.map((t) => ({
-    name: t.tag,
-    annotations: null,
-    generation: 1,
-    from: { kind: 'DockerImage', name: `${repo}:${t.tag}` },
-    referencePolicy: { type: 'Source' },
-  }));
-  return stream(namespace, name, specTags, statusTags);
+function add(data: SeedData, image: Image): Image {
+  data.images.set(image.metadata.name ?? '', image);
+  return image;
 }
 
 function put(data: SeedData, s: ImageStream): void {
@@ -335,25 +94,19 @@ function put(data: SeedData, s: ImageStream): void {
   streams.set(s.metadata.name ?? '', s);
 }
 
-/**
- * The seed of one simulated cluster. Both demo clusters share the fixture images and the
- * `shared/base` stream; everything generated from the cluster name differs between them.
- */
-export function createSeed(clusterName: string, options: SeedOptions = {}): SeedData {
-  const data: SeedData = { images: new Map(), streams: new Map() };
-  const add = (image: Image): Image => {
-    data.images.set(image.metadata.name ?? '', image);
-    return image;
-  };
-
-  // Real objects, as the API server would hold them.
+/** Real Image objects, as the API server would hold them, and a two-platform manifest list. */
+function addFixtureImages(data: SeedData): {
+  python: Image;
+  swarm: Image | undefined;
+  listDigest: string;
+} {
   const python = readFixture<Image>('image-python-3.8.12-schema2.json');
   python.signatures = signaturesFor(python.metadata.name ?? '');
-  add(python);
+  add(data, python);
 
   const mapping = readFixture<{ image: Image }>('imagestreammapping-origin-ruby-sample-docs.json');
   const rubySampleDigest = (mapping.image.dockerImageReference ?? '').split('@')[1] ?? '';
-  add({
+  add(data, {
     kind: 'Image',
     apiVersion: 'image.openshift.io/v1',
     ...mapping.image,
@@ -368,30 +121,29 @@ export function createSeed(clusterName: string, options: SeedOptions = {}): Seed
     'imagestreamimport-swarm-helloworld.json',
   );
   const swarm = imported.status.images[0]?.image;
-  if (swarm) add({ kind: 'Image', apiVersion: 'image.openshift.io/v1', ...swarm });
+  if (swarm) add(data, { kind: 'Image', apiVersion: 'image.openshift.io/v1', ...swarm });
 
-  // A two-platform manifest list whose children are the real amd64/arm64 manifests.
+  // The list's children are the real amd64/arm64 manifests.
   const listText = readFixtureText('registry-manifest-list-docker-v2-2arch.json');
   const list = JSON.parse(listText) as ManifestList;
   const listDigest = sha256(listText);
   const config = readFixture<RegistryConfig>('registry-config-linux-amd64.json');
-  const children: Image[] = [];
   for (const child of list.manifests) {
     const arch = child.platform.architecture;
     const manifest = readFixture<RegistryManifest>(`registry-manifest-schema2-linux-${arch}.json`);
-    children.push(
-      add(
-        imageFromRegistry(
-          child.digest,
-          manifest,
-          { ...config, architecture: arch },
-          arch,
-          `quay.io/example/hello-multiarch@${child.digest}`,
-        ),
-      ),
+    const pullSpec = `quay.io/example/hello-multiarch@${child.digest}`;
+    add(
+      data,
+      imageFromRegistry(child.digest, manifest, { ...config, architecture: arch }, arch, pullSpec),
     );
   }
-  add({
+  add(data, manifestListImage(listDigest, list));
+  return { python, swarm, listDigest };
+}
+
+/** The Image of a manifest list imported with PreserveOriginal: manifests, no layers. */
+function manifestListImage(listDigest: string, list: ManifestList): Image {
+  return {
     kind: 'Image',
     apiVersion: 'image.openshift.io/v1',
     metadata: {
@@ -421,14 +173,16 @@ export function createSeed(clusterName: string, options: SeedOptions = {}): Seed
       if (m.platform.variant) out.variant = m.platform.variant;
       return out;
     }),
-  });
+  };
+}
 
-  // Real image streams, in their own namespaces.
+/** Real image streams, in their own namespaces; the CRC prune sample gets a failed import. */
+function addFixtureStreams(data: SeedData): void {
   put(data, readFixture<ImageStream>('imagestream-origin-ruby-sample-docs.json'));
   put(data, readFixture<ImageStream>('imagestream-wildfly.json'));
   put(data, readFixture<ImageStream>('imagestream-ruby-20-centos7-isimage-spec.json'));
 
-  // The CRC prune sample: a spec-only tag, plus a tag whose import failed.
+  // A spec-only tag, plus a tag whose import failed.
   const pythonStream = readFixture<ImageStream>('imagestream-python-prune-sample.json');
   pythonStream.spec?.tags?.push({
     name: '3.99',
@@ -458,49 +212,53 @@ export function createSeed(clusterName: string, options: SeedOptions = {}): Seed
     ],
   };
   put(data, pythonStream);
+}
 
-  // Streams built from the fixture images, with histories and a manifest list.
+/** openshift/python: the real python image with an older generated one in its 3.8 history. */
+function addPythonStreams(data: SeedData, python: Image): void {
   const pyRepo = `${INTERNAL_REGISTRY}/openshift/python`;
-  const oldPython = add(generatedImage('openshift/python/3.8.11', 0));
+  const oldPython = add(data, generateImage('openshift/python/3.8.11', 0));
+  const specTags = [
+    {
+      name: '3.8',
+      annotations: { 'openshift.io/display-name': 'Python 3.8' },
+      from: { kind: 'DockerImage', name: 'python:3.8.12' },
+      generation: 2,
+      referencePolicy: { type: 'Local' },
+    },
+    {
+      name: 'latest',
+      annotations: null,
+      from: { kind: 'ImageStreamTag', name: '3.8' },
+      generation: 2,
+      referencePolicy: { type: 'Source' },
+    },
+  ];
+  const statusTags = [
+    {
+      tag: '3.8',
+      items: [
+        tagEvent(python, '2024-03-01T10:00:00Z', 2, pyRepo),
+        tagEvent(oldPython, '2023-11-20T08:00:00Z', 1, pyRepo),
+      ],
+      conditions: [],
+    },
+    { tag: 'latest', items: [tagEvent(python, '2024-03-01T10:00:00Z', 2, pyRepo)] },
+  ];
   put(
     data,
-    stream(
-      'openshift',
-      'python',
-      [
-        {
-          name: '3.8',
-          annotations: { 'openshift.io/display-name': 'Python 3.8' },
-          from: { kind: 'DockerImage', name: 'python:3.8.12' },
-          generation: 2,
-          referencePolicy: { type: 'Local' },
-        },
-        {
-          name: 'latest',
-          annotations: null,
-          from: { kind: 'ImageStreamTag', name: '3.8' },
-          generation: 2,
-          referencePolicy: { type: 'Source' },
-        },
-      ],
-      [
-        {
-          tag: '3.8',
-          items: [
-            tagEvent(python, '2024-03-01T10:00:00Z', 2, pyRepo),
-            tagEvent(oldPython, '2023-11-20T08:00:00Z', 1, pyRepo),
-          ],
-          conditions: [],
-        },
-        { tag: 'latest', items: [tagEvent(python, '2024-03-01T10:00:00Z', 2, pyRepo)] },
-      ],
-      { 'openshift.io/image.dockerRepositoryCheck': '2024-03-01T10:00:00Z' },
-    ),
+    buildImageStream('openshift', 'python', specTags, statusTags, {
+      'openshift.io/image.dockerRepositoryCheck': '2024-03-01T10:00:00Z',
+    }),
   );
+}
+
+/** openshift/hello-multiarch: tag latest imported with PreserveOriginal, so the list itself. */
+function addMultiArchStream(data: SeedData, listDigest: string): void {
   const maRepo = `${INTERNAL_REGISTRY}/openshift/hello-multiarch`;
   put(
     data,
-    stream(
+    buildImageStream(
       'openshift',
       'hello-multiarch',
       [
@@ -516,40 +274,4 @@ export function createSeed(clusterName: string, options: SeedOptions = {}): Seed
       [{ tag: 'latest', items: [tagEvent(listDigest, '2024-03-01T10:00:00Z', 1, maRepo)] }],
     ),
   );
-  const helloRepo = `${INTERNAL_REGISTRY}/hello-world/swarm-helloworld`;
-  if (swarm) {
-    put(
-      data,
-      stream(
-        'hello-world',
-        'swarm-helloworld',
-        [],
-        [{ tag: 'latest', items: [tagEvent(swarm, '2016-02-24T20:53:28Z', undefined, helloRepo)] }],
-      ),
-    );
-  }
-
-  // Generated streams: `shared` is identical on every cluster, `apps` differs per cluster.
-  put(data, generatedStream(data.images, 'shared', 'base', 'shared', 3, 0));
-  for (const app of ['frontend', 'backend', 'worker']) {
-    put(data, generatedStream(data.images, 'apps', app, clusterName, 4, 0));
-  }
-  const benchStreams = options.benchStreams ?? 10;
-  const perStream = options.benchImagesPerStream ?? 12;
-  for (let s = 0; s < benchStreams; s++) {
-    const name = `stream-${String(s).padStart(3, '0')}`;
-    put(
-      data,
-      generatedStream(
-        data.images,
-        'bench',
-        name,
-        clusterName,
-        perStream,
-        options.benchLabelBytes ?? 0,
-      ),
-    );
-  }
-  for (const child of children) data.images.set(child.metadata.name ?? '', child);
-  return data;
 }

@@ -1,5 +1,7 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/createSimulator.js';
+import { parseRawResponse, sendRaw } from './callSimulator.js';
 
 let sim: Simulator;
 const TOKEN = { authorization: 'Bearer demo-token-sim' };
@@ -142,5 +144,52 @@ describe('the simulated image API', () => {
     expect(sim.count('imagestreams')).toBe(1);
     expect(sim.count('imagestreams/layers')).toBe(1);
     expect(sim.count()).toBe(2);
+  });
+});
+
+describe('the listener', () => {
+  it('answers 400 to request targets new URL() rejects or that are badly escaped, and keeps serving', async () => {
+    sim.resetCounts();
+    const lines = [
+      'GET http://[::1 HTTP/1.1',
+      'GET http://localhost:99999/apis HTTP/1.1',
+      'GET /% HTTP/1.1',
+      'GET /apis/image.openshift.io/v1/namespaces/%zz/imagestreams HTTP/1.1',
+      'GET /apis/image.openshift.io/v1/namespaces/%E0%A4%A/imagestreams HTTP/1.1',
+      'POST http://[::1 HTTP/1.1',
+    ];
+    for (const line of lines) {
+      const raw = await sendRaw(sim, `${line}\r\nHost: sim\r\nConnection: close\r\n\r\n`);
+      const reply = parseRawResponse(raw);
+      expect({ line, status: reply.status }).toEqual({ line, status: 400 });
+      expect(reply.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
+    }
+    expect(sim.count()).toBe(0);
+    expect((await get(`${B}/namespaces/openshift/imagestreams/python`)).status).toBe(200);
+  });
+
+  it('reads a request line with a path starting with // as that path', async () => {
+    const raw = await sendRaw(
+      sim,
+      'GET //version HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n',
+    );
+    expect(parseRawResponse(raw).body.gitVersion).toBe('v1.29.0+simulated');
+  });
+
+  it('keeps serving after requests Node itself refuses and clients that vanish mid-request', async () => {
+    const refused = await sendRaw(sim, 'GET /a b HTTP/1.1\r\nHost: sim\r\n\r\n');
+    expect(refused.startsWith('HTTP/1.1 400 Bad Request')).toBe(true);
+    // Half a review body, then the client goes away: the body read fails, nothing else does.
+    const { hostname, port } = new URL(sim.url);
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(Number(port), hostname, () => {
+        socket.write(
+          'POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer demo-token-sim\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"spec"',
+          () => socket.destroy(),
+        );
+      });
+      socket.on('close', () => resolve());
+    });
+    expect((await get('/version')).status).toBe(200);
   });
 });

@@ -1,0 +1,149 @@
+import { readFixture } from './readFixture.js';
+import { AUTHORIZATION_GROUP, IMAGE_GROUP } from './authorize.js';
+
+/**
+ * The discovery documents the simulated API server serves (`/version`, `/api`, `/apis`, each
+ * group and group version), and which resources each group version serves. The image group's
+ * resources are derived from the real aggregated discovery document
+ * (fixtures/openshift/discovery-image-openshift-io.json); authorization.k8s.io serves
+ * selfsubjectaccessreviews only. Serving another group is one more entry in `groups`.
+ */
+export interface Discovery {
+  /** The document served at a discovery path (`/apis`, `/apis/<group>/<version>`, ...), if any. */
+  documentAt(path: string): unknown;
+  /** Whether a group version serves a resource (by its top-level name, e.g. `imagestreams`). */
+  serves(group: string, version: string, resource: string): boolean;
+}
+
+/** One entry of a legacy APIResourceList. */
+interface ApiResource {
+  readonly name: string;
+  readonly singularName: string;
+  readonly namespaced: boolean;
+  readonly kind: string;
+  readonly verbs: readonly string[];
+  readonly shortNames?: readonly string[];
+  readonly categories?: readonly string[];
+}
+
+interface ServedGroup {
+  readonly name: string;
+  readonly version: string;
+  readonly resources: readonly ApiResource[];
+}
+
+const VERSION = {
+  major: '1',
+  minor: '29',
+  gitVersion: 'v1.29.0+simulated',
+  gitCommit: 'simulated',
+  gitTreeState: 'clean',
+  buildDate: '2024-03-01T00:00:00Z',
+  goVersion: 'go1.21.0',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+export function createDiscovery(): Discovery {
+  const groups: readonly ServedGroup[] = [
+    { name: IMAGE_GROUP, version: 'v1', resources: imageResources() },
+    {
+      name: AUTHORIZATION_GROUP,
+      version: 'v1',
+      resources: [
+        {
+          name: 'selfsubjectaccessreviews',
+          singularName: 'selfsubjectaccessreview',
+          namespaced: false,
+          kind: 'SelfSubjectAccessReview',
+          verbs: ['create'],
+        },
+      ],
+    },
+  ];
+  const apiGroup = (g: ServedGroup) => {
+    const version = { groupVersion: `${g.name}/${g.version}`, version: g.version };
+    return {
+      kind: 'APIGroup',
+      apiVersion: 'v1',
+      name: g.name,
+      versions: [version],
+      preferredVersion: version,
+    };
+  };
+  const documents = new Map<string, unknown>([
+    ['/version', VERSION],
+    [
+      '/api',
+      {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
+      },
+    ],
+    ['/api/v1', { kind: 'APIResourceList', groupVersion: 'v1', resources: [] }],
+    ['/apis', { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(apiGroup) }],
+  ]);
+  for (const g of groups) {
+    documents.set(`/apis/${g.name}`, apiGroup(g));
+    documents.set(`/apis/${g.name}/${g.version}`, {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: `${g.name}/${g.version}`,
+      resources: g.resources,
+    });
+  }
+  return {
+    documentAt: (path) => documents.get(path),
+    serves: (group, version, resource) =>
+      groups.some(
+        (g) =>
+          g.name === group && g.version === version && g.resources.some((r) => r.name === resource),
+      ),
+  };
+}
+
+interface AggregatedResource {
+  readonly resource: string;
+  readonly singularResource?: string;
+  readonly scope: string;
+  readonly shortNames?: string[];
+  readonly categories?: string[];
+  readonly verbs: string[];
+  readonly responseKind: { readonly kind: string };
+  readonly subresources?: {
+    readonly subresource: string;
+    readonly verbs: string[];
+    readonly responseKind: { readonly kind: string };
+  }[];
+}
+
+/** The legacy APIResourceList entries, subresources as `<resource>/<subresource>`. */
+function imageResources(): ApiResource[] {
+  const discovery = readFixture<{ versions: { resources: AggregatedResource[] }[] }>(
+    'discovery-image-openshift-io.json',
+  );
+  const resources: ApiResource[] = [];
+  for (const r of discovery.versions[0]?.resources ?? []) {
+    const namespaced = r.scope === 'Namespaced';
+    resources.push({
+      name: r.resource,
+      singularName: r.singularResource ?? '',
+      namespaced,
+      kind: r.responseKind.kind,
+      verbs: r.verbs,
+      ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+      ...(r.categories ? { categories: r.categories } : {}),
+    });
+    for (const sub of r.subresources ?? []) {
+      resources.push({
+        name: `${r.resource}/${sub.subresource}`,
+        singularName: '',
+        namespaced,
+        kind: sub.responseKind.kind,
+        verbs: sub.verbs,
+      });
+    }
+  }
+  return resources;
+}

@@ -1,0 +1,62 @@
+import type { Discovery } from './createDiscovery.js';
+import type { ImageHandlers } from './createImageHandlers.js';
+import type { ResourceRoute, Route } from './createRouteTable.js';
+import { reviewSelfSubjectAccess } from './reviewSelfSubjectAccess.js';
+
+const IMAGE = '/apis/image.openshift.io/v1';
+const NAMESPACED = `${IMAGE}/namespaces/{namespace}`;
+const AUTHORIZATION = '/apis/authorization.k8s.io/v1';
+
+const DISCOVERY_PATHS = [
+  '/version',
+  '/api',
+  '/api/v1',
+  '/apis',
+  '/apis/image.openshift.io',
+  IMAGE,
+  '/apis/authorization.k8s.io',
+  AUTHORIZATION,
+];
+
+/**
+ * Every path the simulated API server serves: discovery, the image reads, access reviews.
+ * A new resource, subresource or watch is one more line here.
+ */
+export function createRoutes(discovery: Discovery, images: ImageHandlers): Route[] {
+  const route = (
+    verb: ResourceRoute['verb'],
+    path: string,
+    handle: ResourceRoute['handle'],
+  ): ResourceRoute => ({ kind: 'resource', verb, path, handle });
+  return [
+    ...DISCOVERY_PATHS.map((path): Route => ({
+      kind: 'discovery',
+      path,
+      document: () => discovery.documentAt(path),
+    })),
+    route('list', `${IMAGE}/images`, () => images.imageList()),
+    route('get', `${IMAGE}/images/{name}`, ({ info }) => images.image(info.name)),
+    route('list', `${IMAGE}/imagestreams`, ({ query }) => images.imageStreamList('', query)),
+    route('list', `${NAMESPACED}/imagestreams`, ({ info, query }) =>
+      images.imageStreamList(info.namespace, query),
+    ),
+    route('get', `${NAMESPACED}/imagestreams/{name}`, ({ info }) =>
+      images.imageStream(info.namespace, info.name),
+    ),
+    route('get', `${NAMESPACED}/imagestreams/{name}/layers`, ({ info }) =>
+      images.imageStreamLayers(info.namespace, info.name),
+    ),
+    route('get', `${NAMESPACED}/imagestreamtags/{name}`, ({ info }) =>
+      images.imageStreamTag(info.namespace, info.name),
+    ),
+    route('get', `${NAMESPACED}/imagestreamimages/{name}`, ({ info }) =>
+      images.imageStreamImage(info.namespace, info.name),
+    ),
+    {
+      ...route('create', `${AUTHORIZATION}/selfsubjectaccessreviews`, (request) =>
+        reviewSelfSubjectAccess(request.identity, request.body, request.contentType),
+      ),
+      readsBody: true,
+    },
+  ];
+}

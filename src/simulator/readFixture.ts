@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+
+/** Real public OpenShift objects, see fixtures/openshift/SOURCES.md. */
+const FIXTURES = new URL('../../fixtures/openshift/', import.meta.url);
+
+export function readFixtureText(name: string): string {
+  return readFileSync(new URL(name, FIXTURES), 'utf8');
+}
+
+/** A fixture parsed as JSON; the caller names the shape it knows the file has. */
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFixtureText(name)) as T;
+}
