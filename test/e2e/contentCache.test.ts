@@ -42,7 +42,9 @@ describe('the content cache', () => {
     expect(warm.body).toEqual(cold.body);
     expect(east.count('imagestreamimages')).toBe(0);
     expect(east.count('imagestreams')).toBe(3);
-    expect(east.count()).toBe(3);
+    // One access review for the namespace (the caller's, remembered for --authz-cache-ttl-ms).
+    expect(east.count('selfsubjectaccessreviews')).toBe(1);
+    expect(east.count()).toBe(4);
   });
 
   it('resolves warm manifest-list children through their list in the stream history', async () => {
@@ -94,6 +96,8 @@ describe('the content cache across callers (passthrough)', () => {
       clusters: [{ name: 'east', grants }],
       auth: 'passthrough',
       cache: createContentCache({ maxBytes: 16 * 1024 * 1024, ttlMs: 3_600_000 }),
+      // Long enough that a slow machine never sees an answer expire mid-test.
+      authzCacheTtlMs: 600_000,
       logLevel: 'warn',
     });
   });
@@ -183,5 +187,73 @@ describe('createContentCache', () => {
     expect(kept.at(-1)).toBe(true);
     expect(kept[0]).toBe(false);
     await cache.close();
+  });
+});
+
+describe('the content cache obeys the API server, resource by resource (passthrough)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      auth: 'passthrough',
+      cache: createContentCache({ maxBytes: 16 * 1024 * 1024, ttlMs: 3_600_000 }),
+      // Long enough that a slow machine never sees an answer expire mid-test.
+      authzCacheTtlMs: 600_000,
+      logLevel: 'warn',
+      clusters: [
+        {
+          name: 'east',
+          grants: {
+            'alice-token-0123456789': { user: 'alice', namespaces: ['bench'] },
+            // A custom role: may read image streams, but not the images through them.
+            'bob-token-0123456789': {
+              user: 'bob',
+              namespaces: ['bench'],
+              resources: { imagestreams: ['get', 'list'], imagestreamtags: ['get'] },
+            },
+          },
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('refuses a cached image to a caller who may get imagestreams but not imagestreamimages, cold and warm alike', async () => {
+    const refs = refsOf(stack, 'east', ['stream-000'], 3);
+    const bobCold = await stack.gql(QUERY, { refs }, as('bob-token-0123456789'));
+    expect(bobCold.body.data).toEqual({ imageStreamImages: [null, null, null] });
+    expect(bobCold.body.errors?.map((e) => e.extensions?.['code'])).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
+    // Alice warms the cache.
+    const alice = await stack.gql(QUERY, { refs }, as('alice-token-0123456789'));
+    expect(alice.body.errors).toBeUndefined();
+    const warmAlice = await stack.gql(QUERY, { refs }, as('alice-token-0123456789'));
+    expect(warmAlice.body).toEqual(alice.body);
+    // Before: Bob got Alice's images here (env, layers), on every replica through Redis.
+    const bobWarm = await stack.gql(QUERY, { refs }, as('bob-token-0123456789'));
+    expect(bobWarm.body).toEqual(bobCold.body);
+    expect(bobWarm.text).not.toContain('totalLayerSize":');
+  });
+
+  it('asks the API server with the caller’s own token, and remembers the answer per caller', async () => {
+    const sim = stack.sims['east']!;
+    const refs = refsOf(stack, 'east', ['stream-001'], 2);
+    await stack.gql(QUERY, { refs }, as('alice-token-0123456789'));
+    sim.resetCounts();
+    await stack.gql(QUERY, { refs }, as('alice-token-0123456789'));
+    await stack.gql(QUERY, { refs }, as('alice-token-0123456789'));
+    // Alice's answer for bench was remembered from the previous test: no review at all.
+    expect(sim.count('selfsubjectaccessreviews')).toBe(0);
+    expect(sim.count('imagestreamimages')).toBe(0);
+    await stack.gql(QUERY, { refs }, as('bob-token-0123456789'));
+    expect(sim.count('selfsubjectaccessreviews')).toBe(0);
+    // Bob was refused by his remembered review, and the API server answered his reads itself.
+    expect(sim.count('imagestreamimages')).toBe(2);
   });
 });

@@ -77,7 +77,7 @@ beforeAll(async () => {
   kubeconfig = join(dir, 'config');
   writeFileSync(
     kubeconfig,
-    `apiVersion: v1\nkind: Config\nclusters: [{name: lab, cluster: {server: "${sim.url}"}}]\nusers: [{name: reader, user: {token: demo-token-lab}}]\ncontexts: [{name: lab, context: {cluster: lab, user: reader}}]\n`,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: lab, cluster: {server: "${sim.url}"}}]\nusers: [{name: reader, user: {token: demo-token-lab}}]\ncontexts: [{name: lab, context: {cluster: lab, user: reader}}]\ncurrent-context: lab\n`,
   );
 });
 

@@ -57,6 +57,44 @@ describe('a bearer token never leaves the request', () => {
   });
 });
 
+describe("the gateway's own token, echoed back by an upstream or a proxy", () => {
+  // Not shaped like a token: only redaction by value can catch it.
+  const OWN = 'plainlookingowntoken42';
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      clusters: [{ name: 'east', token: OWN, grants: { [OWN]: { user: 'gw', namespaces: '*' } } }],
+      upstream: { retry: { limit: 0, baseDelayMs: 1, maxDelayMs: 1 } },
+      logLevel: 'trace',
+    });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('is never relayed to a caller, from a Status message or an HTML page', async () => {
+    const east = stack.sims['east']!;
+    const seen: string[] = [];
+    for (const fault of [
+      { kind: 'echo-authorization' },
+      { kind: 'echo-authorization', status: 403 },
+      { kind: 'html' },
+      { kind: 'plain-text', status: 502, body: `upstream said ${OWN}` },
+    ] as const) {
+      east.clearFaults();
+      east.addFault({ fault, times: Infinity });
+      const res = await stack.gql(
+        '{ imageStream(namespace: "openshift", name: "python") { name } }',
+      );
+      expect(res.body.errors?.[0]?.extensions?.['cluster']).toBe('east');
+      seen.push(res.text);
+    }
+    east.clearFaults();
+    for (const text of [...seen, ...stack.logs]) expect(text).not.toContain(OWN);
+    expect(seen.join('\n')).not.toContain('Application is not available');
+  });
+});
+
 describe('TLS to the API server', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -144,6 +182,18 @@ describe('--auth passthrough', () => {
       cluster: 'east',
     });
     expect(stack.sims['east']?.count()).toBe(1);
+  });
+
+  it("sends a caller's token only to the clusters the operation touches", async () => {
+    for (const sim of Object.values(stack.sims)) sim.resetCounts();
+    const { body } = await stack.gql(
+      `{ a: imageStream(cluster: "east", namespace: "apps", name: "frontend") { name } c: clusters { name } }`,
+      undefined,
+      { authorization: 'Bearer alice' },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(stack.sims['east']?.count()).toBe(1);
+    expect(stack.sims['west']?.count()).toBe(0);
   });
 
   it('answers UNAUTHENTICATED without any upstream call when the caller sends no token', async () => {

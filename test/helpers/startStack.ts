@@ -53,6 +53,7 @@ export interface StackOptions {
   /** A content cache shared by every request of this gateway (closed with it). */
   readonly cache?: ContentCache;
   readonly cacheMutableTtlMs?: number;
+  readonly authzCacheTtlMs?: number;
   readonly tracing?: Tracing;
 }
 
@@ -131,6 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     corsOrigins: options.corsOrigins,
     cache: options.cache,
     cacheMutableTtlMs: options.cacheMutableTtlMs,
+    authzCacheTtlMs: options.authzCacheTtlMs,
     metrics,
     tracing: options.tracing,
   });
