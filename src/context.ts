@@ -3,17 +3,17 @@ import type { GraphQLError } from 'graphql';
 import type { Span } from '@opentelemetry/api';
 import type { AccessReviews } from './authz/createAccessReviews.js';
 import type { ContentCache } from './cache/createContentCache.js';
-import type { Tracing } from './tracing/createTracing.js';
-import type { ClusterProbe } from './clusters/createClusterProbe.js';
+import type { ClusterProbe, ClusterStatus } from './clusters/createClusterProbe.js';
 import { headerOf, type ClusterRegistry } from './clusters/createClusterRegistry.js';
-import { createOperationBudget } from './upstream/createOperationBudget.js';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
 import { defaultOf } from './config/options.js';
+import type { AuthMode } from './config/parseConfig.js';
 import { GatewayError } from './errors.js';
 import { createLoaders, type LoaderObserver, type Loaders } from './loaders/createLoaders.js';
 import type { Logger } from './logger.js';
-import type { AuthMode } from './config/parseConfig.js';
-import type { CallOptions, ImageApiClient } from './upstream/createImageApiClient.js';
+import type { Tracing } from './tracing/createTracing.js';
+import { createOperationBudget } from './upstream/createOperationBudget.js';
+import type { CallOptions } from './upstream/createImageApiClient.js';
 
 export interface Limits {
   /** Most refs one imageStreamImages call takes. */
@@ -22,28 +22,43 @@ export interface Limits {
   readonly maxPageSize: number;
 }
 
-export const DEFAULT_LIMITS: Limits = Object.freeze({ maxRefs: 500, maxPageSize: 500 });
+/** A configured cluster as resolvers see it: a name and a URL, never a client or a credential. */
+export interface ClusterInfo {
+  readonly name: string;
+  /** The API server URL (a kubeconfig's server; never carries userinfo: refused at start). */
+  readonly server: string;
+}
+
+/**
+ * The clusters, as far as resolvers may touch them: look-ups and argument checks. Reads go
+ * through the loaders; resolvers never hold an upstream client.
+ */
+export interface ClusterDirectory {
+  /** Every configured cluster, in configuration order. */
+  readonly all: readonly ClusterInfo[];
+  /** The cluster of that name, or undefined (`Query.cluster`). */
+  find(name: string): ClusterInfo | undefined;
+  /** The cluster of a name that came from a key or a model (known to exist). */
+  get(name: string): ClusterInfo;
+  /**
+   * The cluster a `cluster` argument names (the only one when omitted), after checking it and,
+   * in passthrough mode, that the caller sent a token for it. Throws BAD_USER_INPUT or
+   * UNAUTHENTICATED before any upstream call.
+   */
+  resolve(cluster: string | null | undefined, argument?: string): ClusterInfo;
+  /** Reachability, from a probe shared across requests. */
+  status(name: string): Promise<ClusterStatus>;
+}
 
 /** Everything a resolver may use for one GraphQL request. Created per request, never shared. */
 export interface GatewayContext {
   readonly requestId: string;
   readonly logger: Logger;
-  readonly registry: ClusterRegistry;
+  readonly clusters: ClusterDirectory;
   readonly loaders: Loaders;
   readonly limits: Limits;
-  /** Per-call options: the request's deadline and, in passthrough mode, the caller's token. */
-  readonly call: CallOptions;
-  /**
-   * The client for a `cluster` argument, after checking the argument and (in passthrough
-   * mode) that the caller sent a token. Throws before any upstream call.
-   */
-  clientFor(cluster: string | null | undefined, argument?: string): ImageApiClient;
   /** Errors to add to the response next to data (one failed cluster of a fan-out). */
   readonly extraErrors: GraphQLError[];
-  /** Cluster reachability, shared across requests. */
-  readonly probe: ClusterProbe;
-  /** Per-cluster deadline and concurrency of fan-outs. */
-  readonly fanOut: FanOutOptions;
   /** Cached signatures and annotations older than this are read again (ms). */
   readonly cacheMutableTtlMs: number;
   /** The operation's span, when tracing is on; upstream calls become its children. */
@@ -57,24 +72,61 @@ export interface ContextOptions {
   readonly auth: AuthMode;
   /** The caller's bearer token, when it sent one. */
   readonly bearerToken: string | undefined;
-  /** Per-cluster caller tokens (X-Cluster-Authorization-<cluster>), for clusters with their own identity provider. */
-  readonly clusterTokens?: ReadonlyMap<string, string>;
+  /** Caller tokens by cluster header name (X-Cluster-Authorization-<alias>). */
+  readonly clusterTokens?: ReadonlyMap<string, string> | undefined;
   /** Aborts when the client goes away: its upstream calls are not worth finishing. */
   readonly clientSignal?: AbortSignal | undefined;
   /** Time budget of the whole request, ms. */
   readonly deadlineMs: number;
   /** Upstream requests the operation may cause (--max-upstream-requests). */
-  readonly maxUpstreamRequests?: number;
-  readonly limits?: Limits;
+  readonly maxUpstreamRequests?: number | undefined;
+  readonly limits: Limits;
   readonly probe: ClusterProbe;
-  readonly fanOut?: FanOutOptions;
+  readonly fanOut?: FanOutOptions | undefined;
   /** The content cache shared across requests, if any. */
   readonly cache?: ContentCache | undefined;
   /** Access review answers shared across requests (needed to serve from the cache). */
   readonly accessReviews?: AccessReviews | undefined;
   readonly loaderObserver?: LoaderObserver | undefined;
   readonly tracing?: Tracing | undefined;
-  readonly cacheMutableTtlMs?: number;
+  readonly cacheMutableTtlMs?: number | undefined;
+}
+
+function createClusterDirectory(options: ContextOptions): ClusterDirectory {
+  const { registry } = options;
+  const infoOf = new Map<string, ClusterInfo>(
+    registry.clients.map((c) => [
+      c.cluster.name,
+      { name: c.cluster.name, server: c.cluster.server },
+    ]),
+  );
+  const all = [...infoOf.values()];
+  return {
+    all,
+    find: (name) => infoOf.get(name),
+    get(name) {
+      const info = infoOf.get(name);
+      if (!info) throw new GatewayError('INTERNAL_SERVER_ERROR', `unknown cluster "${name}"`);
+      return info;
+    },
+    resolve(cluster, argument) {
+      const client = registry.resolve(cluster, argument);
+      const header = headerOf(client.cluster);
+      if (
+        options.auth === 'passthrough' &&
+        !options.bearerToken &&
+        !options.clusterTokens?.has(header)
+      ) {
+        throw new GatewayError(
+          'UNAUTHENTICATED',
+          `This gateway forwards the caller's credentials: send "Authorization: Bearer <token>" (or "X-Cluster-Authorization-${header}: Bearer <token>" for this cluster).`,
+          { cluster: client.cluster.name },
+        );
+      }
+      return this.get(client.cluster.name);
+    },
+    status: (name) => options.probe.status(name),
+  };
 }
 
 export function createContext(options: ContextOptions): GatewayContext {
@@ -102,7 +154,7 @@ export function createContext(options: ContextOptions): GatewayContext {
   return {
     requestId: options.requestId,
     logger: options.logger,
-    registry: options.registry,
+    clusters: createClusterDirectory(options),
     loaders: createLoaders({
       registry: options.registry,
       call,
@@ -110,30 +162,11 @@ export function createContext(options: ContextOptions): GatewayContext {
       accessReviews: options.accessReviews,
       observer: options.loaderObserver,
       logger: options.logger,
+      fanOut: options.fanOut ?? DEFAULT_FAN_OUT,
     }),
-    limits: options.limits ?? DEFAULT_LIMITS,
-    call,
-    clientFor(cluster, argument) {
-      const client = options.registry.resolve(cluster, argument);
-      const name = client.cluster.name;
-      const header = headerOf(client.cluster);
-      if (
-        options.auth === 'passthrough' &&
-        !options.bearerToken &&
-        !options.clusterTokens?.has(header)
-      ) {
-        throw new GatewayError(
-          'UNAUTHENTICATED',
-          `This gateway forwards the caller's credentials: send "Authorization: Bearer <token>" (or "X-Cluster-Authorization-${header}: Bearer <token>" for this cluster).`,
-          { cluster: name },
-        );
-      }
-      return client;
-    },
+    limits: options.limits,
     extraErrors: [],
-    probe: options.probe,
-    fanOut: options.fanOut ?? DEFAULT_FAN_OUT,
-    cacheMutableTtlMs: options.cacheMutableTtlMs ?? 60_000,
+    cacheMutableTtlMs: options.cacheMutableTtlMs ?? defaultOf('cache-mutable-ttl-ms'),
     trace: traceHolder,
   };
 }

@@ -39,13 +39,13 @@ function asGatewayError(cluster: string, err: unknown): GatewayError {
  */
 export async function fanOut<T>(
   clients: readonly ImageApiClient[],
-  operation: (client: ImageApiClient, call: CallOptions) => Promise<T>,
+  operation: (client: ImageApiClient, call: CallOptions, index: number) => Promise<T>,
   base: CallOptions,
   options: FanOutOptions = DEFAULT_FAN_OUT,
 ): Promise<ClusterOutcome<T>[]> {
   const outcomes: ClusterOutcome<T>[] = new Array(clients.length);
   let next = 0;
-  const runOne = async (client: ImageApiClient): Promise<ClusterOutcome<T>> => {
+  const runOne = async (client: ImageApiClient, index: number): Promise<ClusterOutcome<T>> => {
     const cluster = client.cluster.name;
     const started = performance.now();
     const budget = AbortSignal.timeout(options.clusterDeadlineMs);
@@ -73,7 +73,7 @@ export async function fanOut<T>(
     });
     try {
       const value = await Promise.race([
-        operation(client, { ...base, signal, deadlineAt }),
+        operation(client, { ...base, signal, deadlineAt }, index),
         expired,
       ]);
       return { cluster, ok: true, value, ms: performance.now() - started };
@@ -92,7 +92,7 @@ export async function fanOut<T>(
     while (next < clients.length) {
       const index = next++;
       const client = clients[index];
-      if (client) outcomes[index] = await runOne(client);
+      if (client) outcomes[index] = await runOne(client, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, clients.length) }, worker));

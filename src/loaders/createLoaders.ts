@@ -2,19 +2,31 @@ import DataLoader from 'dataloader';
 import { identityOf, type AccessReviews } from '../authz/createAccessReviews.js';
 import type { CachedImage, ContentCache } from '../cache/createContentCache.js';
 import { headerOf, type ClusterRegistry } from '../clusters/createClusterRegistry.js';
+import { fanOut, type FanOutOptions } from '../clusters/fanOut.js';
+import { findImageLocations, type FoundLocation } from '../clusters/findImageLocations.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
-import type { Image, ImageStream, ImageStreamImage, ImageStreamTag } from '../upstream/types.js';
+import type {
+  Image,
+  ImageStream,
+  ImageStreamImage,
+  ImageStreamList,
+  ImageStreamTag,
+} from '../upstream/types.js';
 import {
   imageCacheKey,
   imageStreamImageName,
   imageStreamTagName,
+  locationCacheKey,
   streamCacheKey,
   streamKey,
+  streamPageCacheKey,
   tagCacheKey,
   type ImageKey,
+  type LocationKey,
   type StreamKey,
+  type StreamPageKey,
   type TagKey,
 } from './keys.js';
 
@@ -31,6 +43,10 @@ export interface Loaders {
   readonly freshImageStreamImage: DataLoader<ImageKey, LoadedImageStreamImage, string>;
   readonly imageStream: DataLoader<StreamKey, ImageStream, string>;
   readonly imageStreamTag: DataLoader<TagKey, ImageStreamTag, string>;
+  /** Pages of a namespace's image streams. */
+  readonly imageStreamPage: DataLoader<StreamPageKey, ImageStreamList, string>;
+  /** Where a digest is tagged, per cluster, each cluster within its own deadline. */
+  readonly imageLocations: DataLoader<LocationKey, readonly FoundLocation[], string>;
 }
 
 /** Receives batch sizes, for metrics. */
@@ -47,6 +63,8 @@ export interface LoaderOptions {
   readonly accessReviews?: AccessReviews | undefined;
   readonly observer?: LoaderObserver | undefined;
   readonly logger?: Logger | undefined;
+  /** Per-cluster deadline and concurrency of fan-outs (imageLocations). */
+  readonly fanOut: FanOutOptions;
 }
 
 /** Every digest a stream resolves directly: its whole tag history (server: imagestreamimage REST). */
@@ -156,6 +174,47 @@ export function createLoaders(options: LoaderOptions): Loaders {
       );
     },
     { cacheKeyFn: tagCacheKey },
+  );
+
+  const imageStreamPage = new DataLoader<StreamPageKey, ImageStreamList, string>(
+    (keys) => {
+      observer?.loaderBatch('imageStreamPage', keys.length);
+      return Promise.all(
+        keys.map(async (key) => {
+          try {
+            return await clientOf(key.cluster).listImageStreams(
+              key.namespace,
+              { limit: key.limit, continueToken: key.continueToken || undefined },
+              call,
+            );
+          } catch (err) {
+            return asError(err);
+          }
+        }),
+      );
+    },
+    { cacheKeyFn: streamPageCacheKey },
+  );
+
+  const imageLocations = new DataLoader<LocationKey, readonly FoundLocation[], string>(
+    async (keys) => {
+      observer?.loaderBatch('imageLocations', keys.length);
+      try {
+        const outcomes = await fanOut(
+          keys.map((key) => clientOf(key.cluster)),
+          (client, clusterCall, i) => {
+            const key = keys[i] as LocationKey;
+            return findImageLocations(client, key.digest, key.namespaces, clusterCall);
+          },
+          call,
+          options.fanOut,
+        );
+        return outcomes.map((outcome) => (outcome.ok ? outcome.value : outcome.error));
+      } catch (err) {
+        return keys.map(() => asError(err));
+      }
+    },
+    { cacheKeyFn: locationCacheKey },
   );
 
   /** Whether the caller may get imagestreamimages in the stream's namespace, per the API server. */
@@ -270,5 +329,7 @@ export function createLoaders(options: LoaderOptions): Loaders {
     ),
     imageStream,
     imageStreamTag,
+    imageStreamPage,
+    imageLocations,
   };
 }

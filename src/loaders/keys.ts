@@ -41,3 +41,24 @@ export const tagCacheKey = (k: TagKey): string => `${streamCacheKey(k)}\0${k.tag
 /** The API's names for these objects: `<stream>@<digest>` and `<stream>:<tag>`. */
 export const imageStreamImageName = (k: ImageKey): string => `${k.stream}@${k.digest}`;
 export const imageStreamTagName = (k: TagKey): string => `${k.stream}:${k.tag}`;
+
+/** One page of a namespace's image streams (limit/continue). */
+export interface StreamPageKey {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly limit: number;
+  /** The API's continue token ('' for the first page). */
+  readonly continueToken: string;
+}
+
+/** Where a digest is tagged on one cluster: over the named namespaces, or cluster-wide. */
+export interface LocationKey {
+  readonly cluster: string;
+  readonly digest: string;
+  readonly namespaces: readonly string[] | undefined;
+}
+
+export const streamPageCacheKey = (k: StreamPageKey): string =>
+  `${k.cluster}\0${k.namespace}\0${k.limit}\0${k.continueToken}`;
+export const locationCacheKey = (k: LocationKey): string =>
+  `${k.cluster}\0${k.digest}\0${k.namespaces === undefined ? '*' : k.namespaces.join(',')}`;

@@ -9,7 +9,7 @@ import {
 export const Cluster: ClusterResolvers = {
   name: (c) => c.name,
   server: (c) => c.server,
-  status: (c, _args, ctx) => ctx.probe.status(c.name),
+  status: (c, _args, ctx) => ctx.clusters.status(c.name),
   imageStreamImage: (c, args, ctx) => imageStreamImageOf(ctx, c.name, args.namespace, args.name),
   imageStream: (c, args, ctx) => imageStreamOf(ctx, c.name, args.namespace, args.name),
   imageStreams: (c, args, ctx) =>

@@ -67,10 +67,10 @@ export function imageStreamImageOf(
   namespaceArg: string,
   name: string,
 ): Promise<ImageStreamImageModel> {
-  const client = ctx.clientFor(cluster);
+  const { name: clusterName } = ctx.clusters.resolve(cluster);
   const namespace = checkNamespace(namespaceArg);
   const { stream, digest } = parseImageStreamImageName(name, namespace);
-  return loadImageStreamImage(ctx, client.cluster.name, namespace, stream, digest);
+  return loadImageStreamImage(ctx, clusterName, namespace, stream, digest);
 }
 
 export async function imageStreamOf(
@@ -79,10 +79,9 @@ export async function imageStreamOf(
   namespaceArg: string,
   nameArg: string,
 ): Promise<ImageStreamModel> {
-  const client = ctx.clientFor(clusterArg);
+  const { name: cluster } = ctx.clusters.resolve(clusterArg);
   const namespace = checkNamespace(namespaceArg);
   const name = checkStreamName(nameArg, namespace, 'name');
-  const cluster = client.cluster.name;
   return { cluster, wire: await ctx.loaders.imageStream.load(streamKey(cluster, namespace, name)) };
 }
 
@@ -94,16 +93,16 @@ export async function imageStreamsOf(
   firstArg: number | null | undefined,
   after: string | null | undefined,
 ): Promise<ImageStreamConnectionModel> {
-  const client = ctx.clientFor(clusterArg);
+  const { name: cluster } = ctx.clusters.resolve(clusterArg);
   const namespace = checkNamespace(namespaceArg);
   const first = checkPageSize(firstArg, ctx.limits.maxPageSize, DEFAULT_PAGE_SIZE);
   const start = after ? decodeCursor(after, ctx.limits.maxPageSize) : { c: '', s: 0 };
-  const cluster = client.cluster.name;
-  const list = await client.listImageStreams(
+  const list = await ctx.loaders.imageStreamPage.load({
+    cluster,
     namespace,
-    { limit: start.s + first, continueToken: start.c || undefined },
-    ctx.call,
-  );
+    limit: start.s + first,
+    continueToken: start.c,
+  });
   const items = (list.items ?? []).slice(start.s);
   const edges = items.map((wire, i) => {
     // Later fields (ImageStreamImage.stream) read these from the loader instead of refetching.
@@ -126,10 +125,9 @@ export async function imageStreamTagOf(
   namespaceArg: string,
   name: string,
 ): Promise<ImageStreamTagModel> {
-  const client = ctx.clientFor(clusterArg);
+  const { name: cluster } = ctx.clusters.resolve(clusterArg);
   const namespace = checkNamespace(namespaceArg);
   const { stream, tag } = parseImageStreamTagName(name, namespace);
-  const cluster = client.cluster.name;
   const wire = await ctx.loaders.imageStreamTag.load(
     tagKey(streamKey(cluster, namespace, stream), tag),
   );

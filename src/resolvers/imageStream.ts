@@ -9,20 +9,8 @@ import type {
 } from '../generated/graphql.js';
 import type { GatewayContext } from '../context.js';
 import { imageKey, streamKey } from '../loaders/keys.js';
-import { GatewayError } from '../errors.js';
 import { keyValues } from './keyValues.js';
-import type {
-  ClusterModel,
-  ImageStreamImageModel,
-  ImageStreamModel,
-  StreamTagModel,
-} from './models.js';
-
-export function clusterModel(ctx: GatewayContext, name: string): ClusterModel {
-  const client = ctx.registry.get(name);
-  if (!client) throw new GatewayError('INTERNAL_SERVER_ERROR', `unknown cluster "${name}"`);
-  return { name: client.cluster.name, server: client.cluster.server };
-}
+import type { ImageStreamImageModel, ImageStreamModel, StreamTagModel } from './models.js';
 
 /** The ImageStreamImage of (cluster, namespace, stream, digest), through the batched loader. */
 export async function loadImageStreamImage(
@@ -41,7 +29,7 @@ export async function loadImageStreamImage(
 export const ImageStreamImage: ImageStreamImageResolvers = {
   name: (m) => `${m.stream}@${m.digest}`,
   namespace: (m) => m.namespace,
-  cluster: (m, _args, ctx) => clusterModel(ctx, m.cluster),
+  cluster: (m, _args, ctx) => ctx.clusters.get(m.cluster),
   digest: (m) => m.digest,
   stream: async (m, _args, ctx): Promise<ImageStreamModel> => ({
     cluster: m.cluster,
@@ -80,7 +68,7 @@ function streamTags(model: ImageStreamModel): StreamTagModel[] {
 export const ImageStream: ImageStreamResolvers = {
   name: ({ wire }) => wire.metadata.name ?? '',
   namespace: ({ wire }) => wire.metadata.namespace ?? '',
-  cluster: (m, _args, ctx) => clusterModel(ctx, m.cluster),
+  cluster: (m, _args, ctx) => ctx.clusters.get(m.cluster),
   created: ({ wire }) => wire.metadata.creationTimestamp ?? null,
   dockerImageRepository: ({ wire }) =>
     wire.status?.dockerImageRepository || wire.spec?.dockerImageRepository || null,
@@ -123,7 +111,7 @@ export const TagEventCondition: TagEventConditionResolvers = {
 export const ImageStreamTag: ImageStreamTagResolvers = {
   name: (t) => t.wire.metadata.name ?? `${t.stream}:`,
   namespace: (t) => t.namespace,
-  cluster: (t, _args, ctx) => clusterModel(ctx, t.cluster),
+  cluster: (t, _args, ctx) => ctx.clusters.get(t.cluster),
   image: (t) => ({
     cluster: t.cluster,
     namespace: t.namespace,
@@ -133,7 +121,7 @@ export const ImageStreamTag: ImageStreamTagResolvers = {
 };
 
 export const ImageLocation: ImageLocationResolvers = {
-  cluster: (l, _args, ctx) => clusterModel(ctx, l.cluster),
+  cluster: (l, _args, ctx) => ctx.clusters.get(l.cluster),
   namespace: (l) => l.namespace,
   stream: (l) => l.stream,
   tags: (l) => [...l.tags],

@@ -5,10 +5,7 @@ import type * as Wire from '../upstream/types.js';
  * the coordinates (cluster, namespace, stream) needed to resolve links through the loaders.
  */
 
-export interface ClusterModel {
-  readonly name: string;
-  readonly server: string;
-}
+export type { ClusterInfo as ClusterModel } from '../context.js';
 
 export interface StreamCoordinates {
   readonly cluster: string;

@@ -1,9 +1,7 @@
-import { locatedError } from 'graphql';
-import { pathToArray } from 'graphql/jsutils/Path.js';
+import { locatedError, responsePathAsArray } from 'graphql';
 import type { QueryResolvers } from '../generated/graphql.js';
-import { fanOut } from '../clusters/fanOut.js';
-import { findImageLocations } from '../clusters/findImageLocations.js';
 import { badUserInput, GatewayError } from '../errors.js';
+import type { LocationKey } from '../loaders/keys.js';
 import { checkDigest, checkNamespace, parseImageStreamImageName } from '../validation.js';
 import {
   imageStreamImageOf,
@@ -11,7 +9,7 @@ import {
   imageStreamsOf,
   imageStreamTagOf,
 } from './entryPoints.js';
-import { clusterModel, loadImageStreamImage } from './imageStream.js';
+import { loadImageStreamImage } from './imageStream.js';
 import type { ImageLocationModel, ImageStreamImageModel } from './models.js';
 
 /** imageLocations scans at most this many namespaces, and clusters x namespaces at most MAX_SCOPES. */
@@ -19,11 +17,9 @@ export const MAX_LOCATION_NAMESPACES = 100;
 export const MAX_LOCATION_SCOPES = 500;
 
 export const Query: QueryResolvers = {
-  clusters: (_root, _args, ctx) =>
-    ctx.registry.clients.map((c) => clusterModel(ctx, c.cluster.name)),
+  clusters: (_root, _args, ctx) => [...ctx.clusters.all],
 
-  cluster: (_root, args, ctx) =>
-    ctx.registry.get(args.name) ? clusterModel(ctx, args.name) : null,
+  cluster: (_root, args, ctx) => ctx.clusters.find(args.name) ?? null,
 
   imageStreamImage: (_root, args, ctx) =>
     imageStreamImageOf(ctx, args.cluster, args.namespace, args.name),
@@ -35,16 +31,17 @@ export const Query: QueryResolvers = {
       );
     }
     // Each ref is checked on its own: a bad ref is null with its error, the others still load.
+    // graphql-js completes a list item that is an Error as that item's error, at its index.
     return args.refs.map((ref, i): Promise<ImageStreamImageModel> | Error => {
       try {
-        const client = ctx.clientFor(ref.cluster, `refs[${i}].cluster`);
+        const { name: cluster } = ctx.clusters.resolve(ref.cluster, `refs[${i}].cluster`);
         const namespace = checkNamespace(ref.namespace, `refs[${i}].namespace`);
         const { stream, digest } = parseImageStreamImageName(
           ref.name,
           namespace,
           `refs[${i}].name`,
         );
-        return loadImageStreamImage(ctx, client.cluster.name, namespace, stream, digest);
+        return loadImageStreamImage(ctx, cluster, namespace, stream, digest);
       } catch (err) {
         return err instanceof Error
           ? err
@@ -64,43 +61,40 @@ export const Query: QueryResolvers = {
   imageLocations: async (_root, args, ctx, info) => {
     const digest = checkDigest(args.digest);
     const namespaces = args.namespaces?.map((ns, i) => checkNamespace(ns, `namespaces[${i}]`));
-    const clients = args.clusters
-      ? [...new Set(args.clusters)].map((name, i) => ctx.clientFor(name, `clusters[${i}]`))
-      : ctx.registry.clients.map((c) => ctx.clientFor(c.cluster.name));
+    const clusters = args.clusters
+      ? [...new Set(args.clusters)].map((name, i) => ctx.clusters.resolve(name, `clusters[${i}]`))
+      : ctx.clusters.all.map((c) => ctx.clusters.resolve(c.name));
     if (namespaces && namespaces.length > MAX_LOCATION_NAMESPACES) {
       throw badUserInput(
         `Argument "namespaces" takes at most ${MAX_LOCATION_NAMESPACES} items; got ${namespaces.length}.`,
       );
     }
-    if (namespaces && namespaces.length * clients.length > MAX_LOCATION_SCOPES) {
+    if (namespaces && namespaces.length * clusters.length > MAX_LOCATION_SCOPES) {
       throw badUserInput(
-        `imageLocations scans at most ${MAX_LOCATION_SCOPES} cluster x namespace pairs; ${clients.length} clusters x ${namespaces.length} namespaces is ${clients.length * namespaces.length}.`,
+        `imageLocations scans at most ${MAX_LOCATION_SCOPES} cluster x namespace pairs; ${clusters.length} clusters x ${namespaces.length} namespaces is ${clusters.length * namespaces.length}.`,
       );
     }
-    const outcomes = await fanOut(
-      clients,
-      (client, call) => findImageLocations(client, digest, namespaces, call),
-      ctx.call,
-      ctx.fanOut,
-    );
+    const keys: LocationKey[] = clusters.map((c) => ({ cluster: c.name, digest, namespaces }));
+    const found = await ctx.loaders.imageLocations.loadMany(keys);
     const out: ImageLocationModel[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.ok) {
-        for (const found of outcome.value) {
-          out.push({
-            cluster: outcome.cluster,
-            namespace: found.namespace,
-            stream: found.stream,
-            tags: found.tags,
-            digest,
-            manifestList: found.manifestList,
-          });
-        }
-      } else {
+    found.forEach((result, i) => {
+      const cluster = (keys[i] as LocationKey).cluster;
+      if (result instanceof Error) {
         // A failed cluster is reported next to the others' data, never instead of it.
-        ctx.extraErrors.push(locatedError(outcome.error, info.fieldNodes, pathToArray(info.path)));
+        ctx.extraErrors.push(locatedError(result, info.fieldNodes, responsePathAsArray(info.path)));
+        return;
       }
-    }
+      for (const location of result) {
+        out.push({
+          cluster,
+          namespace: location.namespace,
+          stream: location.stream,
+          tags: location.tags,
+          digest,
+          manifestList: location.manifestList,
+        });
+      }
+    });
     return out;
   },
 };
