@@ -2,7 +2,7 @@
 // own process, holds concurrent connections against one realistic query, and reports
 // throughput, latency percentiles, errors and the gateway's memory before and after.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -59,5 +59,10 @@ const report = {
   errors: result.errors + result.timeouts + result.non2xx,
   rssMiB: { before, every10s: samples, after, afterTwoSeconds: settled },
 };
-writeFileSync(new URL(`./results/load${CACHE.length ? '-no-cache' : ''}.json`, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+// Results are recorded (in the tracked bench/results/) only when asked: BENCH_RECORD=1.
+const name = `load${CACHE.length ? '-no-cache' : ''}.json`;
+const target = process.env.BENCH_RECORD ? `./results/${name}` : `./results/local/${name}`;
+mkdirSync(new URL('./results/local/', import.meta.url), { recursive: true });
+writeFileSync(new URL(target, import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
+console.log(`written to bench/${target.slice(2)}`);
 console.log(JSON.stringify(report, null, 2));

@@ -3,7 +3,7 @@
 // upstream call counts, and writes bench/results/latest.{json,md}. Timings are medians of
 // interleaved rounds, so machine noise hits both sides alike.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Writable } from 'node:stream';
 import autocannon from 'autocannon';
@@ -307,8 +307,11 @@ Simulated API servers in their own processes, ${LATENCY_MS} ms latency per call 
 | imageLocations, 3 clusters, ${l.streamsScanned} streams | one query, median | ${l.medianMs} ms |
 | | upstream calls (all clusters) / locations found | ${l.upstreamCalls} / ${l.locationsFound} |
 `;
-  writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(new URL('./results/latest.md', import.meta.url), md);
+  // Recorded in the tracked bench/results/ only when asked (BENCH_RECORD=1); else results/local/.
+  const dir = process.env.BENCH_RECORD ? './results/' : './results/local/';
+  mkdirSync(new URL(dir, import.meta.url), { recursive: true });
+  writeFileSync(new URL(`${dir}latest.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(new URL(`${dir}latest.md`, import.meta.url), md);
   console.log(md);
 } finally {
   for (const child of children) child.kill('SIGTERM');
