@@ -1,6 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
-import { got, HTTPError, type Got, type RetryObject } from 'got';
 import { headerNameOf } from '../clusters/headerNameOf.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -12,10 +9,11 @@ import type {
 } from './createImageApiClient.js';
 import { createCircuitBreaker, type CircuitBreaker } from './createCircuitBreaker.js';
 import { createFairScheduler, SlotAborted, type FairScheduler } from './createFairScheduler.js';
-import { budgetSpent, type OperationBudget } from './createOperationBudget.js';
+import { budgetSpent } from './createOperationBudget.js';
+import { createClusterHttpClient } from './createClusterHttpClient.js';
 import { createRetryBudget } from './createRetryBudget.js';
-import { parseRetryAfter, retryDelay } from './retryDelay.js';
-import { errorFromAnswer, errorFromTransport, malformedBody } from './toGatewayError.js';
+import { sendRequest, type Exchange } from './sendRequest.js';
+import { errorFromTransport } from './toGatewayError.js';
 import type { Check } from './wire/checkShape.js';
 
 /** One call to the API server, described by the resource table (resources.ts). */
@@ -40,12 +38,6 @@ export interface UpstreamTransport {
   /** Sockets of the pool: in use, and idle kept alive. */
   sockets(): { active: number; idle: number };
   close(): void;
-}
-
-interface RequestContext extends Record<string, unknown> {
-  deadlineAt?: number | undefined;
-  resource?: string;
-  budget?: OperationBudget | undefined;
 }
 
 /** Calls without an operation (the cluster probe, direct use in tests) share one queue. */
@@ -85,25 +77,6 @@ export function createUpstreamTransport(
   const server = new URL(cluster.server);
   if (server.username || server.password)
     throw new TypeError(`cluster "${cluster.name}": the server URL must not carry credentials`);
-  const isHttps = server.protocol === 'https:';
-  if (isHttps && cluster.insecureSkipTlsVerify) {
-    logger?.warn(
-      { cluster: cluster.name },
-      'TLS verification is off for this cluster because its kubeconfig says insecure-skip-tls-verify',
-    );
-  }
-  const agent = isHttps
-    ? new https.Agent({
-        keepAlive: true,
-        maxSockets: options.maxConcurrency,
-        scheduling: 'lifo',
-        ca: cluster.caPem,
-        cert: cluster.clientCertPem,
-        key: cluster.clientKeyPem,
-        rejectUnauthorized: !cluster.insecureSkipTlsVerify,
-        servername: cluster.tlsServerName,
-      })
-    : new http.Agent({ keepAlive: true, maxSockets: options.maxConcurrency, scheduling: 'lifo' });
   const scheduler = createFairScheduler({
     limit: options.maxConcurrency,
     perOwnerLimit: Math.max(1, Math.ceil(options.maxConcurrency / 2)),
@@ -116,58 +89,19 @@ export function createUpstreamTransport(
   observer?.breakerState(cluster.name, 'closed');
   const ownHeaders = impersonationHeaders(cluster);
   const headerName = cluster.headerName ?? headerNameOf(cluster.name);
-
-  const client: Got = got.extend({
-    prefixUrl: `${cluster.server.replace(/\/+$/, '')}/`,
-    // TLS lives on the agent (one place): CA, client certificate, verification, server name.
-    agent: isHttps ? { https: agent as https.Agent } : { http: agent },
-    timeout: { request: options.attemptTimeoutMs },
-    responseType: 'text',
-    throwHttpErrors: true,
-    followRedirect: false,
-    decompress: true,
-    headers: { accept: 'application/json', 'user-agent': 'openshift-image-gateway' },
-    retry: {
-      limit: options.retry.limit,
-      methods: ['GET'],
-      calculateDelay: ({ attemptCount, error }: RetryObject) => {
-        const context = error.options.context as RequestContext;
-        const deadlineAt = context.deadlineAt ?? Number.POSITIVE_INFINITY;
-        const header = error.response?.headers['retry-after'];
-        const delay = retryDelay({
-          attempt: attemptCount,
-          method: error.options.method,
-          statusCode: error.response?.statusCode,
-          errorCode: error.response ? undefined : error.code,
-          retryAfterMs: parseRetryAfter(
-            typeof header === 'string' ? header : undefined,
-            Date.now(),
-          ),
-          remainingMs: deadlineAt - Date.now(),
-          random: Math.random(),
-          policy: options.retry,
-        });
-        if (delay <= 0) return 0;
-        // The cluster's retry budget, then the operation's request budget, have the last word:
-        // past either, the failure is reported as it is.
-        if (!retryBudget.tryRetry()) return 0;
-        if (context.budget && !context.budget.take()) return 0;
-        observer?.upstreamRetry(cluster.name, context.resource ?? 'other');
-        logger?.debug(
-          {
-            cluster: cluster.name,
-            resource: context.resource,
-            attempt: attemptCount,
-            delayMs: delay,
-            status: error.response?.statusCode,
-            code: error.code,
-          },
-          'retrying upstream call',
-        );
-        return delay;
-      },
-    },
-  });
+  const { got: client, agent } = createClusterHttpClient(
+    cluster,
+    options,
+    retryBudget,
+    logger,
+    observer,
+  );
+  const exchange: Exchange = {
+    cluster: cluster.name,
+    got: client,
+    maxResponseBytes: options.maxResponseBytes,
+    logger,
+  };
 
   const unavailable = (): GatewayError =>
     new GatewayError(
@@ -175,100 +109,6 @@ export function createUpstreamTransport(
       `cluster "${cluster.name}" is failing: calls are paused for ${Math.ceil(breaker.retryInMs / 1000)} s after repeated failures (circuit breaker)`,
       { cluster: cluster.name },
     );
-
-  /** One HTTP exchange (got retries inside it), as parsed, shape-checked JSON. */
-  async function exchange(
-    request: UpstreamRequest,
-    call: CallOptions,
-    token: string | undefined,
-    secrets: readonly (string | undefined)[],
-  ): Promise<unknown> {
-    const started = performance.now();
-    let statusCode = 0;
-    retryBudget.recordRequest();
-    try {
-      const response = await new Promise<{ statusCode: number; body: string }>(
-        (resolve, reject) => {
-          const pending = client(request.path, {
-            method: request.method ?? 'GET',
-            headers: {
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
-              // Impersonation rides on the gateway's own credentials only, never a caller's.
-              ...(call.bearerToken === undefined && call.clusterTokens === undefined
-                ? ownHeaders
-                : {}),
-              ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
-            },
-            json: request.json,
-            signal: call.signal,
-            context: {
-              deadlineAt: call.deadlineAt,
-              resource: request.resource,
-              budget: call.budget,
-            },
-            searchParams: request.searchParams as Record<string, string | number> | undefined,
-          });
-          let oversized = false;
-          pending.on('downloadProgress', ({ transferred, total }) => {
-            if (!oversized && Math.max(transferred, total ?? 0) > options.maxResponseBytes) {
-              oversized = true;
-              pending.cancel();
-            }
-          });
-          pending.then(
-            (res) => resolve({ statusCode: res.statusCode, body: res.body as string }),
-            (err: unknown) =>
-              reject(
-                oversized
-                  ? new GatewayError(
-                      'UPSTREAM_UNAVAILABLE',
-                      `cluster "${cluster.name}": the response is larger than ${options.maxResponseBytes} bytes`,
-                      { cluster: cluster.name, cause: err },
-                    )
-                  : err,
-              ),
-          );
-        },
-      );
-      statusCode = response.statusCode;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(response.body);
-      } catch (cause) {
-        throw malformedBody(cluster.name, statusCode, cause);
-      }
-      const problem = request.shape(parsed, '');
-      if (problem) throw malformedBody(cluster.name, statusCode, new TypeError(problem), problem);
-      return parsed;
-    } catch (err) {
-      if (err instanceof GatewayError) throw err;
-      if (err instanceof HTTPError) {
-        statusCode = err.response.statusCode;
-        throw errorFromAnswer(
-          cluster.name,
-          {
-            statusCode,
-            statusMessage: err.response.statusMessage,
-            body: typeof err.response.body === 'string' ? err.response.body : '',
-          },
-          secrets,
-        );
-      }
-      const transport = (err ?? {}) as { name?: string; code?: unknown; message?: string };
-      throw errorFromTransport(cluster.name, transport, call.signal?.aborted === true, secrets);
-    } finally {
-      logger?.debug(
-        {
-          cluster: cluster.name,
-          requestId: call.requestId,
-          resource: request.resource,
-          status: statusCode,
-          ms: Math.round(performance.now() - started),
-        },
-        'upstream call',
-      );
-    }
-  }
 
   /** Admitted by the breaker and the operation's budget, then sent; the outcome is reported back. */
   async function admitted(
@@ -285,7 +125,14 @@ export function createUpstreamTransport(
       throw budgetSpent(call.budget, cluster.name);
     }
     try {
-      const value = await exchange(request, call, token, secrets);
+      retryBudget.recordRequest();
+      const headers = {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        // Impersonation rides on the gateway's own credentials only, never a caller's.
+        ...(call.bearerToken === undefined && call.clusterTokens === undefined ? ownHeaders : {}),
+        ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
+      };
+      const value = await sendRequest(exchange, request, call, headers, secrets);
       breaker.onSuccess(ticket);
       return value;
     } catch (err) {

@@ -1,0 +1,103 @@
+import http from 'node:http';
+import https from 'node:https';
+import { got, type Got, type RetryObject } from 'got';
+import type { Logger } from '../logger.js';
+import type {
+  ClusterConnection,
+  UpstreamObserver,
+  UpstreamOptions,
+} from './createImageApiClient.js';
+import type { OperationBudget } from './createOperationBudget.js';
+import type { RetryBudget } from './createRetryBudget.js';
+import { parseRetryAfter, retryDelay } from './retryDelay.js';
+
+/** What each got request carries in `context`, for the retry decision. */
+export interface RequestContext extends Record<string, unknown> {
+  deadlineAt?: number | undefined;
+  resource?: string;
+  budget?: OperationBudget | undefined;
+}
+
+export interface ClusterHttpClient {
+  readonly got: Got;
+  readonly agent: http.Agent;
+}
+
+/**
+ * The one got client of a cluster (`got.extend`): its keep-alive agent holds the TLS settings
+ * (CA, client certificate, verification, server name) in one place; every attempt has a
+ * timeout; retries follow the pure retryDelay policy, then the cluster's retry budget, then the
+ * operation's request budget — past any of them the failure is reported as it is. No redirects
+ * are followed (an API server does not redirect; a redirect would carry the credentials away).
+ */
+export function createClusterHttpClient(
+  cluster: ClusterConnection,
+  options: UpstreamOptions,
+  retryBudget: RetryBudget,
+  logger?: Logger,
+  observer?: UpstreamObserver,
+): ClusterHttpClient {
+  const isHttps = new URL(cluster.server).protocol === 'https:';
+  if (isHttps && cluster.insecureSkipTlsVerify) {
+    logger?.warn(
+      { cluster: cluster.name },
+      'TLS verification is off for this cluster because its kubeconfig says insecure-skip-tls-verify',
+    );
+  }
+  const pool = { keepAlive: true, maxSockets: options.maxConcurrency, scheduling: 'lifo' } as const;
+  const agent = isHttps
+    ? new https.Agent({
+        ...pool,
+        ca: cluster.caPem,
+        cert: cluster.clientCertPem,
+        key: cluster.clientKeyPem,
+        rejectUnauthorized: !cluster.insecureSkipTlsVerify,
+        servername: cluster.tlsServerName,
+      })
+    : new http.Agent(pool);
+
+  const calculateDelay = ({ attemptCount, error }: RetryObject): number => {
+    const context = error.options.context as RequestContext;
+    const deadlineAt = context.deadlineAt ?? Number.POSITIVE_INFINITY;
+    const header = error.response?.headers['retry-after'];
+    const delay = retryDelay({
+      attempt: attemptCount,
+      method: error.options.method,
+      statusCode: error.response?.statusCode,
+      errorCode: error.response ? undefined : error.code,
+      retryAfterMs: parseRetryAfter(typeof header === 'string' ? header : undefined, Date.now()),
+      remainingMs: deadlineAt - Date.now(),
+      random: Math.random(),
+      policy: options.retry,
+    });
+    if (delay <= 0 || !retryBudget.tryRetry()) return 0;
+    if (context.budget && !context.budget.take()) return 0;
+    observer?.upstreamRetry(cluster.name, context.resource ?? 'other');
+    logger?.debug(
+      {
+        cluster: cluster.name,
+        resource: context.resource,
+        attempt: attemptCount,
+        delayMs: delay,
+        status: error.response?.statusCode,
+        code: error.code,
+      },
+      'retrying upstream call',
+    );
+    return delay;
+  };
+
+  return {
+    agent,
+    got: got.extend({
+      prefixUrl: `${cluster.server.replace(/\/+$/, '')}/`,
+      agent: isHttps ? { https: agent as https.Agent } : { http: agent },
+      timeout: { request: options.attemptTimeoutMs },
+      responseType: 'text',
+      throwHttpErrors: true,
+      followRedirect: false,
+      headers: { accept: 'application/json', 'user-agent': 'openshift-image-gateway' },
+      retry: { limit: options.retry.limit, methods: ['GET'], calculateDelay },
+    }),
+  };
+}

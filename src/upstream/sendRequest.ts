@@ -1,0 +1,109 @@
+import { HTTPError, type Got } from 'got';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { CallOptions } from './createImageApiClient.js';
+import type { UpstreamRequest } from './createUpstreamTransport.js';
+import { errorFromAnswer, errorFromTransport, malformedBody } from './toGatewayError.js';
+
+/** What sendRequest needs of its cluster. */
+export interface Exchange {
+  readonly cluster: string;
+  readonly got: Got;
+  /** A larger body is cut off, never buffered whole. */
+  readonly maxResponseBytes: number;
+  readonly logger?: Logger | undefined;
+}
+
+/** Body and status of a 2xx answer, with the body cut off past maxResponseBytes. */
+function fetchText(
+  exchange: Exchange,
+  request: UpstreamRequest,
+  call: CallOptions,
+  headers: Readonly<Record<string, string | string[]>>,
+): Promise<{ statusCode: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const pending = exchange.got(request.path, {
+      method: request.method ?? 'GET',
+      headers,
+      json: request.json,
+      signal: call.signal,
+      context: { deadlineAt: call.deadlineAt, resource: request.resource, budget: call.budget },
+      searchParams: request.searchParams as Record<string, string | number> | undefined,
+    });
+    let oversized = false;
+    pending.on('downloadProgress', ({ transferred, total }) => {
+      if (!oversized && Math.max(transferred, total ?? 0) > exchange.maxResponseBytes) {
+        oversized = true;
+        pending.cancel();
+      }
+    });
+    pending.then(
+      (res) => resolve({ statusCode: res.statusCode, body: res.body as string }),
+      (err: unknown) =>
+        reject(
+          oversized
+            ? new GatewayError(
+                'UPSTREAM_UNAVAILABLE',
+                `cluster "${exchange.cluster}": the response is larger than ${exchange.maxResponseBytes} bytes`,
+                { cluster: exchange.cluster, cause: err },
+              )
+            : err,
+        ),
+    );
+  });
+}
+
+/**
+ * One HTTP exchange with the API server (got retries inside it), answered as parsed JSON of the
+ * shape the request names, or as a GatewayError: an answer outside 2xx through errorFromAnswer,
+ * no answer through errorFromTransport, a body that is not that JSON through malformedBody.
+ * `secrets` are the credentials sent: they never appear in an error.
+ */
+export async function sendRequest(
+  exchange: Exchange,
+  request: UpstreamRequest,
+  call: CallOptions,
+  headers: Readonly<Record<string, string | string[]>>,
+  secrets: readonly (string | undefined)[],
+): Promise<unknown> {
+  const { cluster } = exchange;
+  const started = performance.now();
+  let statusCode = 0;
+  try {
+    const response = await fetchText(exchange, request, call, headers);
+    statusCode = response.statusCode;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.body);
+    } catch (cause) {
+      throw malformedBody(cluster, statusCode, cause);
+    }
+    const problem = request.shape(parsed, '');
+    if (problem) throw malformedBody(cluster, statusCode, new TypeError(problem), problem);
+    return parsed;
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    if (err instanceof HTTPError) {
+      statusCode = err.response.statusCode;
+      const body = typeof err.response.body === 'string' ? err.response.body : '';
+      throw errorFromAnswer(
+        cluster,
+        { statusCode, statusMessage: err.response.statusMessage, body },
+        secrets,
+      );
+    }
+    const transport = (err ?? {}) as { name?: string; code?: unknown; message?: string };
+    throw errorFromTransport(cluster, transport, call.signal?.aborted === true, secrets);
+  } finally {
+    exchange.logger?.debug(
+      {
+        cluster,
+        requestId: call.requestId,
+        resource: request.resource,
+        status: statusCode,
+        ms: Math.round(performance.now() - started),
+      },
+      'upstream call',
+    );
+  }
+}
