@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClusterConnection } from './upstream/createImageApiClient.js';
 import { createContentCache } from './cache/createContentCache.js';
-import { ConfigError } from './clusters/ConfigError.js';
+import { ConfigError } from './config/ConfigError.js';
 import { createClusterRegistry } from './clusters/createClusterRegistry.js';
 import type { ServeConfig } from './config/parseConfig.js';
 import { createGateway, type Gateway } from './createGateway.js';

@@ -15,6 +15,8 @@ import type { Tracing } from './tracing/createTracing.js';
 import { createOperationBudget } from './upstream/createOperationBudget.js';
 import type { CallOptions } from './upstream/createImageApiClient.js';
 
+export type { ClusterStatus };
+
 export interface Limits {
   /** Most refs one imageStreamImages call takes. */
   readonly maxRefs: number;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './clusters/ConfigError.js';
+import { ConfigError } from './config/ConfigError.js';
 import { parseConfig, type ServeConfig, type SimulateConfig } from './config/parseConfig.js';
 import { usage } from './config/usage.js';
 import type { Logger } from './logger.js';

@@ -8,7 +8,7 @@ import {
   type UpstreamObserver,
   type UpstreamOptions,
 } from '../upstream/createImageApiClient.js';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError } from '../config/ConfigError.js';
 import { headerNameOf } from './headerNameOf.js';
 
 /** The suffix of a cluster's X-Cluster-Authorization-<alias> header (lowercase, header-safe). */
@@ -48,7 +48,10 @@ export function createClusterRegistry(
         `clusters "${other}" and "${connection.name}" would share the header X-Cluster-Authorization-${header} (names differ only in case, or map to the same alias); rename one of the contexts`,
       );
     byHeader.set(header, connection.name);
-    byName.set(connection.name, createImageApiClient(connection, options, logger, observer));
+    byName.set(
+      connection.name,
+      createImageApiClient({ ...connection, headerName: header }, options, logger, observer),
+    );
   }
   const clients = [...byName.values()];
   const known = (): string => clients.map((c) => `"${c.cluster.name}"`).join(', ');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TokenSource } from '../upstream/createImageApiClient.js';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError } from '../config/ConfigError.js';
 
 export interface FileTokenSourceOptions {
   /** Re-read the file when the last read is older than this (ms). Default 60 s, like client-go. */

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError } from '../config/ConfigError.js';
 
 /**
  * The kubeconfig files to read, in precedence order, chosen as kubectl chooses them (client-go

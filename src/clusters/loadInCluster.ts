@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ClusterConnection } from '../upstream/createImageApiClient.js';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError } from '../config/ConfigError.js';
 import { createFileTokenSource } from './createFileTokenSource.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClusterConnection, TokenSource } from '../upstream/createImageApiClient.js';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError } from '../config/ConfigError.js';
 import { createFileTokenSource } from './createFileTokenSource.js';
 import { headerNameOf } from './headerNameOf.js';
 import { mergeKubeconfigs, type MergedKubeconfig } from './mergeKubeconfigs.js';

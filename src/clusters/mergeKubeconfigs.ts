@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError } from '../config/ConfigError.js';
 
 /** One named cluster, user or context, as its file wrote it. */
 export interface KubeconfigEntry {

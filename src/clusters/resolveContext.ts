@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ClusterConnection } from '../upstream/createImageApiClient.js';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError } from '../config/ConfigError.js';
 import type { KubeconfigEntry, MergedKubeconfig } from './mergeKubeconfigs.js';
 
 export type Impersonation = NonNullable<ClusterConnection['impersonate']>;

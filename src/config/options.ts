@@ -131,7 +131,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     value: 'N',
     min: 0,
     max: 65535,
-    help: 'serve /metrics, /healthz and /readyz on this port too, and /metrics only there',
+    help: 'serve /metrics and /readyz on this port instead of the GraphQL port (/healthz on both)',
   },
   {
     name: 'metrics-host',

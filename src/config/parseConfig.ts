@@ -1,4 +1,4 @@
-import { ConfigError } from '../clusters/ConfigError.js';
+import { ConfigError } from './ConfigError.js';
 import { envNameOf, optionNamed, OPTIONS, type Command, type OptionSpec } from './options.js';
 
 /** Whose credentials go upstream (README: "Auth modes"). */

@@ -57,7 +57,7 @@ export interface ImageLocationModel extends StreamCoordinates {
   readonly manifestList: string | undefined;
 }
 
-export type { ClusterStatus as ClusterStatusModel } from '../clusters/createClusterProbe.js';
+export type { ClusterStatus as ClusterStatusModel } from '../context.js';
 
 export interface ImageStreamConnectionModel {
   readonly edges: readonly { readonly cursor: string; readonly node: ImageStreamModel }[];

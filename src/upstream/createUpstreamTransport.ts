@@ -1,4 +1,3 @@
-import { headerNameOf } from '../clusters/headerNameOf.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type {
@@ -88,7 +87,8 @@ export function createUpstreamTransport(
   });
   observer?.breakerState(cluster.name, 'closed');
   const ownHeaders = impersonationHeaders(cluster);
-  const headerName = cluster.headerName ?? headerNameOf(cluster.name);
+  // The registry sets headerName for every cluster it creates; the fallback serves direct use.
+  const headerName = cluster.headerName ?? cluster.name.toLowerCase();
   const { got: client, agent } = createClusterHttpClient(
     cluster,
     options,

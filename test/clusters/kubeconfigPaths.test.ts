@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/clusters/ConfigError.js';
+import { ConfigError } from '../../src/config/ConfigError.js';
 import { kubeconfigPaths } from '../../src/clusters/kubeconfigPaths.js';
 
 function folder(): { dir: string; file: (name: string) => string } {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/clusters/ConfigError.js';
+import { ConfigError } from '../../src/config/ConfigError.js';
 import {
   loadKubeconfig,
   type LoadedKubeconfig,

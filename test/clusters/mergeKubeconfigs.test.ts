@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/clusters/ConfigError.js';
+import { ConfigError } from '../../src/config/ConfigError.js';
 import { mergeKubeconfigs } from '../../src/clusters/mergeKubeconfigs.js';
 
 function file(text: string): string {
