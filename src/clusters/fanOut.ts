@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { defaultOf } from '../config/options.js';
 import { GatewayError } from '../errors.js';
 import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
 
@@ -10,7 +11,7 @@ export interface FanOutOptions {
 }
 
 export const DEFAULT_FAN_OUT: FanOutOptions = Object.freeze({
-  clusterDeadlineMs: 10_000,
+  clusterDeadlineMs: defaultOf('cluster-deadline-ms'),
   concurrency: 16,
 });
 

@@ -1,3 +1,4 @@
+import { defaultOf } from '../config/options.js';
 import type { Logger } from '../logger.js';
 import {
   DEFAULT_CIRCUIT_BREAKER,
@@ -75,8 +76,8 @@ export interface UpstreamOptions {
 }
 
 export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = Object.freeze({
-  attemptTimeoutMs: 10_000,
-  maxConcurrency: 128,
+  attemptTimeoutMs: defaultOf('attempt-timeout-ms'),
+  maxConcurrency: defaultOf('upstream-concurrency'),
   retry: DEFAULT_RETRY_POLICY,
   retryBudget: DEFAULT_RETRY_BUDGET,
   circuitBreaker: DEFAULT_CIRCUIT_BREAKER,
