@@ -4,7 +4,7 @@ import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
-import { estimateCost } from './estimateCost.js';
+import { analyzeOperation, MAX_ANALYSIS_STEPS } from './analyzeOperation.js';
 
 /** The query limits, each with its default (README: "Limits"). */
 export interface QueryLimits {
@@ -16,7 +16,7 @@ export interface QueryLimits {
   readonly maxTokens: number;
   /** Directives in one operation. */
   readonly maxDirectives: number;
-  /** Estimated upstream calls of one operation (see estimateCost). */
+  /** Static cost of one operation in upstream requests (see createCostModel). */
   readonly maxCost: number;
   /** Introspection (`__schema`, `__type`) allowed; when off, "Did you mean" suggestions are hidden too. */
   readonly introspection: boolean;
@@ -33,10 +33,11 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
 
 /**
  * Query limits as Apollo plugins and validation rules: depth, aliases, tokens and directives
- * from GraphQL Armor (fragments flattened, so spreading a fragment does not hide depth); a cost
- * that knows list sizes and cluster fan-out, checked with the request's variables once the
- * operation is resolved. All of them reject before any resolver runs, so a rejected query
- * makes no upstream call.
+ * from GraphQL Armor (fragments flattened, so spreading a fragment does not hide depth; each of
+ * these rules memoises per fragment, so it is linear in the document); the static cost with the
+ * request's variables once the operation is resolved (analyzeOperation: linear, and refused
+ * past a fixed number of steps). All of them reject before any resolver runs, so a rejected
+ * query makes no upstream call.
  */
 export function createQueryLimits(
   limits: QueryLimits,
@@ -63,17 +64,20 @@ export function createQueryLimits(
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
-          const cost = estimateCost(
-            schema,
-            document,
-            operation,
-            request.variables ?? {},
+          const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
             clusterCount,
-          );
-          if (cost > limits.maxCost) {
+          });
+          if (analysis.kind === 'tooComplex') {
             throw new GatewayError(
               'BAD_USER_INPUT',
-              `Query cost ${cost} exceeds the limit of ${limits.maxCost}. The cost estimates upstream calls: every image, stream, tag or cluster status fetched counts 1, and a list multiplies what it selects by its size (refs and first as given, clusters x namespaces for imageLocations; 10 tags per stream, 10 events per tag, 8 manifests per list).`,
+              `The operation is too complex to analyse: it needs more than ${MAX_ANALYSIS_STEPS} steps. Merge fewer fragments into the same fields.`,
+              { httpStatus: 400 },
+            );
+          }
+          if (analysis.kind === 'analysed' && analysis.cost > limits.maxCost) {
+            throw new GatewayError(
+              'BAD_USER_INPUT',
+              `Query cost ${analysis.cost} exceeds the limit of ${limits.maxCost}. The cost counts upstream requests: 1 per image, stream, tag or cluster status, times the size of each list the arguments give (refs, first, clusters x namespaces); lists only the data sizes count 1 and are bounded at run time by the upstream request budget.`,
               { httpStatus: 400 },
             );
           }
