@@ -6,13 +6,18 @@ import {
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   isAbstractType,
+  isNonNullType,
   isObjectType,
   Kind,
+  print,
+  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type FragmentSpreadNode,
   type GraphQLCompositeType,
+  type GraphQLDirective,
+  type GraphQLError,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
@@ -20,28 +25,32 @@ import {
   type NamedTypeNode,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import { createCostModel, type Args, type CostModel } from './createCostModel.js';
+import { cutForMessage } from './cutForMessage.js';
 
 /**
  * Steps after which an operation is refused as too complex to analyse.
  *
  * Why the bound is sound: every unit of work the analysis does is one step — each selection
  * looked at while collecting fields, each merged field, each selection set named in a memo key,
- * each argument list read — and no step does more than a constant amount of work apart from
- * reading one argument literal, which is part of the document (at most `maxTokens` tokens) and is
- * read once. So the time and the memory (memo entries, merged fields) of one analysis are
+ * each argument list read — and no step does more than a constant amount of work, apart from
+ * sorting the ids of a memo key (charged one step per id) and reading one argument literal,
+ * which is part of the document (at most `maxTokens` tokens) and is read once. So the time and the memory (memo entries, merged fields) of one analysis are
  * O(MAX_ANALYSIS_STEPS) whatever the document, and the refusal is deterministic: the same
  * document and variables always give the same answer, on a fast machine or a loaded one.
  *
- * Why legitimate documents stay far below it: without same-key merging across fragments, the
- * analysis is memoised per selection set, so it costs about one step per selection of the
- * document plus one per selection a fragment adds where it is spread. The largest documents we
- * could write within the default limit of 3,000 tokens that are not built to defeat the memo
- * (every field of the schema, fragments nested and spread in every place their type allows)
- * take under 10,000 steps (test/limits/analyzeOperation.test.ts); the budget leaves a factor
- * of ten above that. A document that needs more merges the same fields through many
- * different combinations of fragments, which no client needs.
+ * Why legitimate documents stay far below it: the analysis is memoised per merged selection,
+ * so it costs about one step per selection of the document plus one per selection a fragment
+ * adds where it is spread. A large legitimate document within the default limits (3,000
+ * tokens, depth 12, 30 aliases) — 67 images nested as deep as allowed, each spreading twelve
+ * overlapping fragments — takes 7,231 steps; the most we could make a document within those
+ * limits need, by merging a different set of fragments under each of the 30 aliases so that
+ * no memo entry is shared, is 36,026 (both in test/limits/analyzeOperation.test.ts). Beyond
+ * that, only raised limits let a document merge the same fields through enough different
+ * combinations of fragments to reach the bound, and no client needs that. At the bound the
+ * analysis has taken 7 to 20 ms on a 2-core machine.
  */
 export const MAX_ANALYSIS_STEPS = 100_000;
 
@@ -66,14 +75,80 @@ export type OperationAnalysis =
    */
   | { readonly kind: 'tooComplex'; readonly steps: number }
   /**
-   * The variables do not coerce to the operation's variable definitions. Execution coerces
-   * them the same way (graphql-js getVariableValues) and answers with the error before any
-   * resolver runs, so nothing is left to bound.
+   * The variables do not coerce to the operation's variable definitions (graphql-js
+   * getVariableValues, as execution coerces them). The message names the first culprit and
+   * repeats at most MAX_ECHOED_CHARS characters of anything the caller sent: graphql-js's own
+   * message repeats the whole value, which turned a 78 KB variable into a 153 KB answer.
    */
-  | { readonly kind: 'invalidVariables' };
+  | { readonly kind: 'invalidVariables'; readonly message: string }
+  /**
+   * A variable gives a non-null argument (of a field or of `@skip`/`@include`) no value:
+   * null, or not sent where the argument has no default. Execution would fail that field (or
+   * the whole operation, for a directive at the top) with an error that carries no code; the
+   * caller is told why instead, before anything runs. The message repeats no more than
+   * MAX_ECHOED_CHARS characters of the variable's name.
+   */
+  | { readonly kind: 'invalidArgument'; readonly message: string };
 
 /** Thrown inside the analysis when the step budget is spent; never escapes it. */
 class StepBudgetSpent extends Error {}
+
+/** Thrown inside the analysis when an argument has no valid value; never escapes it. */
+class ArgumentWithoutValue extends Error {}
+
+/**
+ * What is wrong with the first variable graphql-js refused, in words that repeat at most
+ * MAX_ECHOED_CHARS characters of the caller's names, types and values.
+ */
+function invalidVariable(
+  errors: readonly GraphQLError[],
+  definitions: readonly VariableDefinitionNode[],
+  variables: Readonly<Record<string, unknown>>,
+): string {
+  const [error] = errors;
+  const definition =
+    definitions.find((d) => error?.nodes?.includes(d)) ??
+    definitions.find((d) => error?.message.startsWith(`Variable "$${d.variable.name.value}" `));
+  if (!error || !definition) return 'The variables do not fit the operation.';
+  const name = `$${cutForMessage(definition.variable.name.value)}`;
+  const type = cutForMessage(print(definition.type));
+  const value = variables[definition.variable.name.value];
+  if (value === undefined && definition.type.kind === Kind.NON_NULL_TYPE)
+    return `Variable "${name}" of type ${type} was not sent.`;
+  if (value === null && definition.type.kind === Kind.NON_NULL_TYPE)
+    return `Variable "${name}" of type ${type} must not be null.`;
+  const reason = error.originalError?.message ?? error.message;
+  return `Variable "${name}" of type ${type} has a value it does not accept: ${cutForMessage(reason)}`;
+}
+
+/**
+ * Why graphql-js getArgumentValues refused the arguments of `node`: the first non-null
+ * argument given a variable that is null, or absent with no default to fall back on. After
+ * validation nothing else can make it throw (literals are checked by ValuesOfCorrectTypeRule).
+ */
+function argumentWithoutValue(
+  definition: GraphQLField<unknown, unknown> | GraphQLDirective,
+  node: FieldNode | DirectiveNode,
+  coerced: Readonly<Record<string, unknown>>,
+  where: string,
+): string {
+  for (const argument of definition.args) {
+    if (!isNonNullType(argument.type)) continue;
+    const value = node.arguments?.find((a) => a.name.value === argument.name)?.value;
+    if (value?.kind !== Kind.VARIABLE) continue;
+    const name = value.name.value;
+    const state = !Object.hasOwn(coerced, name)
+      ? argument.defaultValue === undefined
+        ? 'was not sent'
+        : undefined
+      : coerced[name] === null || coerced[name] === undefined
+        ? 'is null'
+        : undefined;
+    if (state)
+      return `Argument "${argument.name}" of ${where} must not be null, and variable "$${cutForMessage(name)}" ${state}.`;
+  }
+  return `The arguments of ${where} have no valid value.`;
+}
 
 const add = (a: number, b: number): number => Math.min(COST_CEILING, a + b);
 const multiply = (a: number, b: number): number => Math.min(COST_CEILING, a * b);
@@ -102,10 +177,14 @@ export function analyzeOperation(
   variables: Readonly<Record<string, unknown>>,
   options: AnalysisOptions,
 ): OperationAnalysis {
-  const coercion = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
-    maxErrors: 1,
-  });
-  if (coercion.errors) return { kind: 'invalidVariables' };
+  const definitions = operation.variableDefinitions ?? [];
+  const coercion = getVariableValues(schema, definitions, variables, { maxErrors: 1 });
+  if (coercion.errors) {
+    return {
+      kind: 'invalidVariables',
+      message: invalidVariable(coercion.errors, definitions, variables),
+    };
+  }
   const coerced = coercion.coerced;
   const model = options.model ?? createCostModel(options.clusterCount);
   const maxSteps = options.maxSteps ?? MAX_ANALYSIS_STEPS;
@@ -132,21 +211,31 @@ export function analyzeOperation(
     return id;
   };
 
+  const directiveValue = (
+    directive: GraphQLDirective,
+    node: FieldNode | FragmentSpreadNode | InlineFragmentNode,
+  ): unknown => {
+    try {
+      return getDirectiveValues(directive, node, coerced)?.['if'];
+    } catch {
+      const used = node.directives?.find((d) => d.name.value === directive.name);
+      throw new ArgumentWithoutValue(
+        used
+          ? argumentWithoutValue(directive, used, coerced, `directive "@${directive.name}"`)
+          : `The arguments of directive "@${directive.name}" have no valid value.`,
+      );
+    }
+  };
   // graphql-js shouldIncludeNode, read once per node (a node is looked at once per merged
-  // selection it is part of). A directive argument it cannot read (`if: $v` with v null)
-  // fails the selection at execution; counting the selection bounds that from above.
+  // selection it is part of).
   const inclusion = new Map<FieldNode | FragmentSpreadNode | InlineFragmentNode, boolean>();
   const included = (node: FieldNode | FragmentSpreadNode | InlineFragmentNode): boolean => {
     if (!node.directives?.length) return true;
     let known = inclusion.get(node);
     if (known === undefined) {
-      try {
-        known =
-          getDirectiveValues(GraphQLSkipDirective, node, coerced)?.['if'] !== true &&
-          getDirectiveValues(GraphQLIncludeDirective, node, coerced)?.['if'] !== false;
-      } catch {
-        known = true;
-      }
+      known =
+        directiveValue(GraphQLSkipDirective, node) !== true &&
+        directiveValue(GraphQLIncludeDirective, node) !== false;
       inclusion.set(node, known);
     }
     return known;
@@ -195,17 +284,23 @@ export function analyzeOperation(
     return groups;
   };
 
+  // Every field given arguments has them read, as execution will read them, so that an
+  // argument without a value is the caller's error here rather than a field error later.
   const argsCache = new Map<FieldNode, Args>();
-  const argsOf = (field: GraphQLField<unknown, unknown>, node: FieldNode): Args => {
+  const argsOf = (
+    type: GraphQLObjectType,
+    field: GraphQLField<unknown, unknown>,
+    node: FieldNode,
+  ): Args => {
     let args = argsCache.get(node);
     if (args === undefined) {
       step();
       try {
         args = getArgumentValues(field, node, coerced);
       } catch {
-        // Execution reads the arguments the same way and fails the field before its resolver
-        // runs; the model's defaults are an upper bound of nothing.
-        args = {};
+        throw new ArgumentWithoutValue(
+          argumentWithoutValue(field, node, coerced, `field "${type.name}.${field.name}"`),
+        );
       }
       argsCache.set(node, args);
     }
@@ -245,7 +340,7 @@ export function analyzeOperation(
       const field = first && type.getFields()[first.name.value];
       if (!first || !field) continue; // __typename and other meta fields
       const entry = model.get(`${type.name}.${field.name}`);
-      const args = entry ? argsOf(field, first) : {};
+      const args = entry || first.arguments?.length ? argsOf(type, field, first) : {};
       const calls = Math.max(0, entry?.calls?.(args) ?? 0);
       const size = Math.max(0, entry?.size?.(args) ?? 1);
       const below: SelectionSetNode[] = [];
@@ -269,6 +364,8 @@ export function analyzeOperation(
     return { kind: 'analysed', cost, steps };
   } catch (err) {
     if (err instanceof StepBudgetSpent) return { kind: 'tooComplex', steps };
+    if (err instanceof ArgumentWithoutValue)
+      return { kind: 'invalidArgument', message: err.message };
     throw err;
   }
 }

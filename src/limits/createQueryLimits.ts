@@ -74,6 +74,9 @@ export function createQueryLimits(
               { httpStatus: 400 },
             );
           }
+          if (analysis.kind === 'invalidArgument' || analysis.kind === 'invalidVariables') {
+            throw new GatewayError('BAD_USER_INPUT', analysis.message, { httpStatus: 400 });
+          }
           if (analysis.kind === 'analysed' && analysis.cost > limits.maxCost) {
             throw new GatewayError(
               'BAD_USER_INPUT',

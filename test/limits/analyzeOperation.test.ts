@@ -3,6 +3,7 @@ import {
   buildSchema,
   Kind,
   parse,
+  specifiedRules,
   validate,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -16,6 +17,11 @@ import {
   type OperationAnalysis,
 } from '../../src/limits/analyzeOperation.js';
 import type { CostModel, FieldCost } from '../../src/limits/createCostModel.js';
+import {
+  checkTokenLimit,
+  createQueryLimits,
+  DEFAULT_QUERY_LIMITS,
+} from '../../src/limits/createQueryLimits.js';
 
 // The schema as the server reads it.
 const schema = buildSchema(readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8'));
@@ -190,7 +196,48 @@ function mergeCombinations(lines: number, fields: number, levels: number, roots:
   return `query Worst { ${entries} }\n${fragments.join('\n')}`;
 }
 
+/** Whether a document passes graphql-js validation and every default limit checked before the analysis. */
+function withinDefaultLimits(query: string): boolean {
+  const { validationRules } = createQueryLimits(DEFAULT_QUERY_LIMITS, 2);
+  if (checkTokenLimit(query, DEFAULT_QUERY_LIMITS.maxTokens)) return false;
+  try {
+    return validate(schema, parse(query), [...specifiedRules, ...validationRules]).length === 0;
+  } catch {
+    return false; // GraphQL Armor throws its refusals
+  }
+}
+
+/** Nested images down to `depth` (platform: one level, manifests.image: two), `leaf` at each. */
+function imageTree(depth: number, leaf: string): string {
+  if (depth <= 0) return leaf;
+  return `${leaf} platform(architecture: "x") { ${imageTree(depth - 1, leaf)} } manifests { image { ${imageTree(depth - 2, leaf)} } }`;
+}
+
 describe('the step budget', () => {
+  it('leaves a factor of ten to a large legitimate document', () => {
+    // 67 images nested as deep as the depth limit allows, each spreading the same twelve
+    // overlapping fragments, written out at every place: no memo can share the places.
+    const fragments = rep(
+      12,
+      (i) =>
+        `fragment H${i} on Image { name created dockerImageReference manifestMediaType isManifestList layers { name size } }`,
+    );
+    const query = `{ ${ISI} { image { ${imageTree(
+      7,
+      rep(12, (i) => `...H${i}`),
+    )} } } } ${fragments}`;
+    expect(withinDefaultLimits(query)).toBe(true);
+    expect(analyse(query)).toEqual({ kind: 'analysed', cost: 67, steps: 7231 });
+  });
+
+  it('is above the most steps a document within the default limits could be built to need', () => {
+    // Thirty aliases (the limit), each merging a different set of five fragment lines.
+    const query = mergeCombinations(5, 20, 10, 30);
+    expect(withinDefaultLimits(query)).toBe(true);
+    expect(analyse(query)).toEqual({ kind: 'analysed', cost: 4290, steps: 36026 });
+    expect(withinDefaultLimits(mergeCombinations(5, 20, 10, 31))).toBe(false);
+  });
+
   it(`refuses the synthetic worst case after exactly ${MAX_ANALYSIS_STEPS} steps`, () => {
     expect(analyse(mergeCombinations(8, 20, 10, 200))).toEqual({
       kind: 'tooComplex',
@@ -355,10 +402,40 @@ describe('merging, as graphql-js collectFields merges at execution', () => {
     expect(costOf(query, { yes: true })).toBe(3);
     expect(costOf(query, { yes: false })).toBe(2);
     expect(costOf(query, { yes: false, no: true })).toBe(1);
-    // A null where the directive needs a Boolean fails at execution; counted, to be safe.
+  });
+
+  it('refuses a variable that leaves a non-null argument without a value, naming it', () => {
     expect(
-      costOf(`query($v: Boolean = true) { ${STREAM} @include(if: $v) { name } }`, { v: null }),
-    ).toBe(1);
+      analyse(`query($v: Boolean = true) { ${STREAM} @include(if: $v) { name } }`, { v: null }),
+    ).toEqual({
+      kind: 'invalidArgument',
+      message: 'Argument "if" of directive "@include" must not be null, and variable "$v" is null.',
+    });
+    const long = 'n'.repeat(5_000);
+    expect(
+      analyse(
+        `query($${long}: String = "x") { imageStream(namespace: "a", name: $${long}) { name } }`,
+        {
+          [long]: null,
+        },
+      ),
+    ).toEqual({
+      kind: 'invalidArgument',
+      message: `Argument "name" of field "Query.imageStream" must not be null, and variable "$${'n'.repeat(80)}…" is null.`,
+    });
+    // Fields outside the cost model are read too; a default stands in for a variable not sent.
+    expect(
+      analyse('query($c: String = "east") { cluster(name: $c) { name } }', { c: null }),
+    ).toEqual({
+      kind: 'invalidArgument',
+      message:
+        'Argument "name" of field "Query.cluster" must not be null, and variable "$c" is null.',
+    });
+    expect(analyse('query($c: String = "east") { cluster(name: $c) { name } }', {})).toEqual({
+      kind: 'analysed',
+      cost: 0,
+      steps: 7,
+    });
   });
 
   it('a skipped copy does not hide an included one with the same key', () => {
@@ -374,14 +451,41 @@ describe('merging, as graphql-js collectFields merges at execution', () => {
 });
 
 describe('what a hostile or broken caller sends', () => {
-  it('variables that do not coerce leave the answer to execution', () => {
+  it('variables that do not coerce are refused with a message that does not repeat them', () => {
     const query =
       'query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name } }';
-    expect(analyse(query, { refs: 'x'.repeat(100_000) })).toEqual({ kind: 'invalidVariables' });
+    expect(analyse(query, { refs: 'x'.repeat(100_000) })).toEqual({
+      kind: 'invalidVariables',
+      message:
+        'Variable "$refs" of type [ImageStreamImageRef!]! has a value it does not accept: Expected type "ImageStreamImageRef" to be an object.',
+    });
     let nested: unknown = [];
     for (let i = 0; i < 10_000; i++) nested = [nested];
-    expect(analyse(query, { refs: nested })).toEqual({ kind: 'invalidVariables' });
-    expect(analyse(query, {})).toEqual({ kind: 'invalidVariables' });
+    expect(analyse(query, { refs: nested })).toEqual({
+      kind: 'invalidVariables',
+      message:
+        'Variable "$refs" of type [ImageStreamImageRef!]! has a value it does not accept: Expected type "ImageStreamImageRef" to be an object.',
+    });
+    expect(analyse(query, {})).toEqual({
+      kind: 'invalidVariables',
+      message: 'Variable "$refs" of type [ImageStreamImageRef!]! was not sent.',
+    });
+    expect(analyse(query, { refs: null })).toEqual({
+      kind: 'invalidVariables',
+      message: 'Variable "$refs" of type [ImageStreamImageRef!]! must not be null.',
+    });
+    const name = 'v'.repeat(10_000);
+    expect(
+      analyse(
+        `query($${name}: Int) { imageStreams(namespace: "a", first: $${name}) { pageInfo { hasNextPage } } }`,
+        {
+          [name]: 'x'.repeat(100_000),
+        },
+      ),
+    ).toEqual({
+      kind: 'invalidVariables',
+      message: `Variable "$${'v'.repeat(80)}…" of type Int has a value it does not accept: Int cannot represent non-integer value: "${'x'.repeat(39)}…`,
+    });
   });
 
   it('huge strings in arguments are read once and cost nothing more', () => {

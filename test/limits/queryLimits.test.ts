@@ -146,6 +146,31 @@ describe('query limits at their boundaries', () => {
     );
   });
 
+  it('variables: refused before execution, repeating at most 80 characters of them', async () => {
+    for (const sim of Object.values(stack.sims)) sim.resetCounts();
+    const huge = 'h'.repeat(3_500); // as much as the 4,096-byte body limit of this stack allows
+    const res = await stack.gql(
+      'query($first: Int) { imageStreams(cluster: "east", namespace: "apps", first: $first) { pageInfo { hasNextPage } } }',
+      { first: huge },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [
+        {
+          message: `Variable "$first" of type Int has a value it does not accept: Int cannot represent non-integer value: "${'h'.repeat(39)}…`,
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+    expect(res.text.length).toBeLessThan(300);
+    expect(calls()).toBe(0);
+    await refused(
+      'query($v: Boolean = true) { clusters @include(if: $v) { name } }',
+      /^Argument "if" of directive "@include" must not be null, and variable "\$v" is null\.$/,
+      { v: null },
+    );
+  });
+
   it('refs: 5 pass, 6 fail', async () => {
     const digest = historyOf(stack.sims['east']!, 'apps', 'frontend')[0];
     const refs = (n: number): unknown[] =>
