@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import type { ValidationRule } from 'graphql';
+import type { DocumentNode, ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
 import { analyzeOperation, MAX_ANALYSIS_STEPS } from './analyzeOperation.js';
+import { MAX_MERGE_WORK, screenDocument } from './screenDocument.js';
 
 /** The query limits, each with its default (README: "Limits"). */
 export interface QueryLimits {
@@ -32,12 +33,13 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
 });
 
 /**
- * Query limits as Apollo plugins and validation rules: depth, aliases, tokens and directives
- * from GraphQL Armor (fragments flattened, so spreading a fragment does not hide depth; each of
- * these rules memoises per fragment, so it is linear in the document); the static cost with the
- * request's variables once the operation is resolved (analyzeOperation: linear, and refused
- * past a fixed number of steps). All of them reject before any resolver runs, so a rejected
- * query makes no upstream call.
+ * Query limits as Apollo plugins and validation rules: depth, aliases and directives from
+ * GraphQL Armor (fragments flattened, so spreading a fragment does not hide depth; each of
+ * these rules memoises per fragment, so it is linear in the document); the static cost with
+ * the request's variables once the operation is resolved (analyzeOperation: linear, and refused
+ * past a fixed number of steps). Tokens and the merge screen come earlier, from
+ * checkTokenLimit. All of them reject before any resolver runs, so a rejected query makes no
+ * upstream call.
  */
 export function createQueryLimits(
   limits: QueryLimits,
@@ -67,13 +69,7 @@ export function createQueryLimits(
           const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
             clusterCount,
           });
-          if (analysis.kind === 'tooComplex') {
-            throw new GatewayError(
-              'BAD_USER_INPUT',
-              `The operation is too complex to analyse: it needs more than ${MAX_ANALYSIS_STEPS} steps. Merge fewer fragments into the same fields.`,
-              { httpStatus: 400 },
-            );
-          }
+          if (analysis.kind === 'tooComplex') throw tooComplex();
           if (analysis.kind === 'invalidArgument' || analysis.kind === 'invalidVariables') {
             throw new GatewayError('BAD_USER_INPUT', analysis.message, { httpStatus: 400 });
           }
@@ -94,17 +90,34 @@ export function createQueryLimits(
   };
 }
 
+function tooComplex(): GatewayError {
+  return new GatewayError(
+    'BAD_USER_INPUT',
+    `The operation is too complex to analyse: it needs more than ${MAX_ANALYSIS_STEPS} steps or merges fields in more than ${MAX_MERGE_WORK} ways. Select each field once and merge fewer fragments into the same fields.`,
+    { httpStatus: 400 },
+  );
+}
+
 /**
- * The token limit, checked on the raw query before Apollo parses it (with GraphQL Armor's
- * counting lexer). Returns the error to answer with, or undefined. A syntax error is left to
- * Apollo, which reports it as usual.
+ * The checks made on the raw query before Apollo parses it: the token limit (with GraphQL
+ * Armor's counting lexer), then, on the document that lexer parsed, the merge screen
+ * (screenDocument), which must run before validation because graphql-js's
+ * OverlappingFieldsCanBeMergedRule would otherwise spend quadratic work on fields merged pair
+ * by pair, and a validation rule cannot stop the others without Apollo answering 500. Returns
+ * the error to answer with (HTTP 400), or undefined. A syntax error is left to Apollo, which
+ * reports it as usual.
  */
 export function checkTokenLimit(query: string, maxTokens: number): GatewayError | undefined {
+  let document: DocumentNode;
   try {
-    new MaxTokensParserWLexer(query, { n: maxTokens, exposeLimits: true }).parseDocument();
+    document = new MaxTokensParserWLexer(query, {
+      n: maxTokens,
+      exposeLimits: true,
+    }).parseDocument();
   } catch (err) {
     const message = err instanceof Error ? err.message : '';
     if (message.includes('Token limit')) return new GatewayError('BAD_USER_INPUT', message);
+    return undefined;
   }
-  return undefined;
+  return screenDocument(document).kind === 'tooComplex' ? tooComplex() : undefined;
 }

@@ -171,20 +171,37 @@ describe('fragment shapes that were exponential are analysed in a number of step
   });
 });
 
+const IMAGE_SCALARS = [
+  'name',
+  'created',
+  'dockerImageReference',
+  'manifestMediaType',
+  'isManifestList',
+  'totalLayerSize',
+  '__typename',
+];
+
 /**
  * The synthetic worst case: `roots` aliased entry points, each merging a different subset of
- * `lines` fragment lines; each line has one fragment per level with `fields` fields and two
- * ways down (platform, one level; manifests.image, two), so the selections merged at each
- * position differ from root to root and the memo cannot share them.
+ * `lines` fragment lines; each line has one fragment per level with `fields` fields (`name`
+ * again and again, or distinct ones) and two ways down (platform, one level; manifests.image,
+ * two), so the selections merged at each position differ from root to root and the memo
+ * cannot share them.
  */
-function mergeCombinations(lines: number, fields: number, levels: number, roots: number): string {
+export function mergeCombinations(
+  lines: number,
+  fields: number,
+  levels: number,
+  roots: number,
+  distinct = false,
+): string {
   const fragments: string[] = [];
   for (let l = 0; l < levels; l++) {
     for (let j = 0; j < lines; j++) {
       const platform = l + 1 < levels ? `platform(architecture: "x") { ...X${l + 1}_${j} }` : '';
       const manifests = l + 2 < levels ? `manifests { image { ...X${l + 2}_${j} } }` : '';
       fragments.push(
-        `fragment X${l}_${j} on Image { ${rep(fields, () => 'name')} ${platform} ${manifests} }`,
+        `fragment X${l}_${j} on Image { ${rep(fields, (i) => (distinct ? IMAGE_SCALARS[i % 7]! : 'name'))} ${platform} ${manifests} }`,
       );
     }
   }
@@ -231,11 +248,17 @@ describe('the step budget', () => {
   });
 
   it('is above the most steps a document within the default limits could be built to need', () => {
-    // Thirty aliases (the limit), each merging a different set of five fragment lines.
-    const query = mergeCombinations(5, 20, 10, 30);
+    // Thirty aliases (the limit), each merging a different set of five fragment lines of seven
+    // distinct fields: the most we found that validation and the screen let through.
+    const query = mergeCombinations(5, 7, 10, 30, true);
     expect(withinDefaultLimits(query)).toBe(true);
-    expect(analyse(query)).toEqual({ kind: 'analysed', cost: 4290, steps: 36026 });
-    expect(withinDefaultLimits(mergeCombinations(5, 20, 10, 31))).toBe(false);
+    expect(analyse(query)).toEqual({ kind: 'analysed', cost: 4290, steps: 21716 });
+    expect(withinDefaultLimits(mergeCombinations(5, 7, 10, 31, true))).toBe(false);
+    // With `name` twenty times in each fragment the analysis alone would need more, but the
+    // screen refuses the document first.
+    const repeated = mergeCombinations(5, 20, 10, 30);
+    expect(analyse(repeated)).toEqual({ kind: 'analysed', cost: 4290, steps: 36026 });
+    expect(withinDefaultLimits(repeated)).toBe(false);
   });
 
   it(`refuses the synthetic worst case after exactly ${MAX_ANALYSIS_STEPS} steps`, () => {
