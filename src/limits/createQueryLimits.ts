@@ -98,16 +98,23 @@ function tooComplex(): GatewayError {
   );
 }
 
+/** Why checkQuery refused a query: the token limit, or the merge screen. */
+export interface QueryRefusal {
+  readonly error: GatewayError;
+  /** For `extensions.reason`: `MAX_TOKENS` or `TOO_COMPLEX`. */
+  readonly reason: 'MAX_TOKENS' | 'TOO_COMPLEX';
+}
+
 /**
  * The checks made on the raw query before Apollo parses it: the token limit (with GraphQL
  * Armor's counting lexer), then, on the document that lexer parsed, the merge screen
  * (screenDocument), which must run before validation because graphql-js's
  * OverlappingFieldsCanBeMergedRule would otherwise spend quadratic work on fields merged pair
  * by pair, and a validation rule cannot stop the others without Apollo answering 500. Returns
- * the error to answer with (HTTP 400), or undefined. A syntax error is left to Apollo, which
+ * the refusal to answer with (HTTP 400), or undefined. A syntax error is left to Apollo, which
  * reports it as usual.
  */
-export function checkTokenLimit(query: string, maxTokens: number): GatewayError | undefined {
+export function checkQuery(query: string, maxTokens: number): QueryRefusal | undefined {
   let document: DocumentNode;
   try {
     document = new MaxTokensParserWLexer(query, {
@@ -116,8 +123,16 @@ export function checkTokenLimit(query: string, maxTokens: number): GatewayError 
     }).parseDocument();
   } catch (err) {
     const message = err instanceof Error ? err.message : '';
-    if (message.includes('Token limit')) return new GatewayError('BAD_USER_INPUT', message);
+    if (message.includes('Token limit'))
+      return { error: new GatewayError('BAD_USER_INPUT', message), reason: 'MAX_TOKENS' };
     return undefined;
   }
-  return screenDocument(document).kind === 'tooComplex' ? tooComplex() : undefined;
+  return screenDocument(document).kind === 'tooComplex'
+    ? { error: tooComplex(), reason: 'TOO_COMPLEX' }
+    : undefined;
+}
+
+/** checkQuery's error alone (the interface the HTTP layer has used so far). */
+export function checkTokenLimit(query: string, maxTokens: number): GatewayError | undefined {
+  return checkQuery(query, maxTokens)?.error;
 }
