@@ -49,8 +49,8 @@ import { cutForMessage } from './cutForMessage.js';
  * limits need, by merging a different set of fragments under each of the 30 aliases so that
  * no memo entry is shared, is 36,026 (both in test/limits/analyzeOperation.test.ts). Beyond
  * that, only raised limits let a document merge the same fields through enough different
- * combinations of fragments to reach the bound, and no client needs that. At the bound the
- * analysis has taken 7 to 20 ms on a 2-core machine.
+ * combinations of fragments to reach the bound, and no client needs that. Reaching the bound
+ * took 7 to 26 ms (fastest of several runs) on a 2-core machine shared with other work.
  */
 export const MAX_ANALYSIS_STEPS = 100_000;
 

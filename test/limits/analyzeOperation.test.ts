@@ -188,7 +188,7 @@ const IMAGE_SCALARS = [
  * two), so the selections merged at each position differ from root to root and the memo
  * cannot share them.
  */
-export function mergeCombinations(
+function mergeCombinations(
   lines: number,
   fields: number,
   levels: number,
