@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import type { ValidationRule } from 'graphql';
+import type { DocumentNode, ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
-import { estimateCost } from './estimateCost.js';
+import { analyzeOperation, MAX_ANALYSIS_STEPS } from './analyzeOperation.js';
+import { MAX_MERGE_WORK, screenDocument } from './screenDocument.js';
 
 /** The query limits, each with its default (README: "Limits"). */
 export interface QueryLimits {
@@ -16,7 +17,7 @@ export interface QueryLimits {
   readonly maxTokens: number;
   /** Directives in one operation. */
   readonly maxDirectives: number;
-  /** Estimated upstream calls of one operation (see estimateCost). */
+  /** Static cost of one operation in upstream requests (see createCostModel). */
   readonly maxCost: number;
   /** Introspection (`__schema`, `__type`) allowed; when off, "Did you mean" suggestions are hidden too. */
   readonly introspection: boolean;
@@ -32,11 +33,13 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
 });
 
 /**
- * Query limits as Apollo plugins and validation rules: depth, aliases, tokens and directives
- * from GraphQL Armor (fragments flattened, so spreading a fragment does not hide depth); a cost
- * that knows list sizes and cluster fan-out, checked with the request's variables once the
- * operation is resolved. All of them reject before any resolver runs, so a rejected query
- * makes no upstream call.
+ * Query limits as Apollo plugins and validation rules: depth, aliases and directives from
+ * GraphQL Armor (fragments flattened, so spreading a fragment does not hide depth; each of
+ * these rules memoises per fragment, so it is linear in the document); the static cost with
+ * the request's variables once the operation is resolved (analyzeOperation: linear, and refused
+ * past a fixed number of steps). Tokens and the merge screen come earlier, from
+ * checkTokenLimit. All of them reject before any resolver runs, so a rejected query makes no
+ * upstream call.
  */
 export function createQueryLimits(
   limits: QueryLimits,
@@ -63,17 +66,17 @@ export function createQueryLimits(
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
-          const cost = estimateCost(
-            schema,
-            document,
-            operation,
-            request.variables ?? {},
+          const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
             clusterCount,
-          );
-          if (cost > limits.maxCost) {
+          });
+          if (analysis.kind === 'tooComplex') throw tooComplex();
+          if (analysis.kind === 'invalidArgument' || analysis.kind === 'invalidVariables') {
+            throw new GatewayError('BAD_USER_INPUT', analysis.message, { httpStatus: 400 });
+          }
+          if (analysis.kind === 'analysed' && analysis.cost > limits.maxCost) {
             throw new GatewayError(
               'BAD_USER_INPUT',
-              `Query cost ${cost} exceeds the limit of ${limits.maxCost}. The cost estimates upstream calls: every image, stream, tag or cluster status fetched counts 1, and a list multiplies what it selects by its size (refs and first as given, clusters x namespaces for imageLocations; 10 tags per stream, 10 events per tag, 8 manifests per list).`,
+              `Query cost ${analysis.cost} exceeds the limit of ${limits.maxCost}. The cost counts upstream requests: 1 per image, stream, tag or cluster status, times the size of each list the arguments give (refs, first, clusters x namespaces); lists only the data sizes count 1 and are bounded at run time by the upstream request budget.`,
               { httpStatus: 400 },
             );
           }
@@ -87,17 +90,49 @@ export function createQueryLimits(
   };
 }
 
+function tooComplex(): GatewayError {
+  return new GatewayError(
+    'BAD_USER_INPUT',
+    `The operation is too complex to analyse: it needs more than ${MAX_ANALYSIS_STEPS} steps or merges fields in more than ${MAX_MERGE_WORK} ways. Select each field once and merge fewer fragments into the same fields.`,
+    { httpStatus: 400 },
+  );
+}
+
+/** Why checkQuery refused a query: the token limit, or the merge screen. */
+export interface QueryRefusal {
+  readonly error: GatewayError;
+  /** For `extensions.reason`: `MAX_TOKENS` or `TOO_COMPLEX`. */
+  readonly reason: 'MAX_TOKENS' | 'TOO_COMPLEX';
+}
+
 /**
- * The token limit, checked on the raw query before Apollo parses it (with GraphQL Armor's
- * counting lexer). Returns the error to answer with, or undefined. A syntax error is left to
- * Apollo, which reports it as usual.
+ * The checks made on the raw query before Apollo parses it: the token limit (with GraphQL
+ * Armor's counting lexer), then, on the document that lexer parsed, the merge screen
+ * (screenDocument), which must run before validation because graphql-js's
+ * OverlappingFieldsCanBeMergedRule would otherwise spend quadratic work on fields merged pair
+ * by pair, and a validation rule cannot stop the others without Apollo answering 500. Returns
+ * the refusal to answer with (HTTP 400), or undefined. A syntax error is left to Apollo, which
+ * reports it as usual.
  */
-export function checkTokenLimit(query: string, maxTokens: number): GatewayError | undefined {
+export function checkQuery(query: string, maxTokens: number): QueryRefusal | undefined {
+  let document: DocumentNode;
   try {
-    new MaxTokensParserWLexer(query, { n: maxTokens, exposeLimits: true }).parseDocument();
+    document = new MaxTokensParserWLexer(query, {
+      n: maxTokens,
+      exposeLimits: true,
+    }).parseDocument();
   } catch (err) {
     const message = err instanceof Error ? err.message : '';
-    if (message.includes('Token limit')) return new GatewayError('BAD_USER_INPUT', message);
+    if (message.includes('Token limit'))
+      return { error: new GatewayError('BAD_USER_INPUT', message), reason: 'MAX_TOKENS' };
+    return undefined;
   }
-  return undefined;
+  return screenDocument(document).kind === 'tooComplex'
+    ? { error: tooComplex(), reason: 'TOO_COMPLEX' }
+    : undefined;
+}
+
+/** checkQuery's error alone (the interface the HTTP layer has used so far). */
+export function checkTokenLimit(query: string, maxTokens: number): GatewayError | undefined {
+  return checkQuery(query, maxTokens)?.error;
 }

@@ -120,11 +120,54 @@ describe('query limits at their boundaries', () => {
     await accepted(
       '{ imageStreams(cluster: "east", namespace: "apps", first: 500) { edges { node { name } } } }',
     );
-    // imageLocations over every cluster: 2 scans + 2 x 5 estimated locations, each with an image: 12.
-    const locations = `{ a: imageLocations(digest: "${digest}") { imageStreamImage { digest } } b: imageLocations(digest: "${digest}") { imageStreamImage { digest } } }`;
-    await refused(locations, /^Query cost 24 exceeds the limit of 20\./);
+    // imageLocations scans clusters x namespaces (2 x 10 = 20); the locations found count 1,
+    // each with its image: 21. The upstream budget bounds what only the data decides.
+    const namespaces = Array.from({ length: 10 }, (_, i) => `ns${i}`);
+    const locations = `query($ns: [String!]) { imageLocations(digest: "${digest}", namespaces: $ns) { imageStreamImage { digest } } }`;
+    await refused(locations, /^Query cost 21 exceeds the limit of 20\. /, { ns: namespaces });
+    await accepted(locations.replace('namespaces: $ns', 'clusters: ["east"], namespaces: $ns'), {
+      ns: namespaces,
+    });
+  });
+
+  it('cost: a response key selected again and a fragment spread again count once', async () => {
+    const digest = historyOf(stack.sims['east']!, 'apps', 'frontend')[0];
+    const refs = Array.from({ length: 5 }, () => ({
+      cluster: 'east',
+      namespace: 'apps',
+      name: `frontend@${digest}`,
+    }));
+    // Each copy alone costs 10 (5 images + 5 streams); three copies merged are still 10.
+    const copy = 'a: imageStreamImages(refs: $refs) { stream { name } }';
+    await accepted(`query($refs: [ImageStreamImageRef!]!) { ${copy} ${copy} ${copy} }`, { refs });
     await accepted(
-      locations.replaceAll(`digest: "${digest}")`, `digest: "${digest}", clusters: ["east"])`),
+      'query($refs: [ImageStreamImageRef!]!) { ...A ...A ...A } fragment A on Query { imageStreamImages(refs: $refs) { stream { name } } }',
+      { refs },
+    );
+  });
+
+  it('variables: refused before execution, repeating at most 80 characters of them', async () => {
+    for (const sim of Object.values(stack.sims)) sim.resetCounts();
+    const huge = 'h'.repeat(3_500); // as much as the 4,096-byte body limit of this stack allows
+    const res = await stack.gql(
+      'query($first: Int) { imageStreams(cluster: "east", namespace: "apps", first: $first) { pageInfo { hasNextPage } } }',
+      { first: huge },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [
+        {
+          message: `Variable "$first" of type Int has a value it does not accept: Int cannot represent non-integer value: "${'h'.repeat(39)}…`,
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+    expect(res.text.length).toBeLessThan(300);
+    expect(calls()).toBe(0);
+    await refused(
+      'query($v: Boolean = true) { clusters @include(if: $v) { name } }',
+      /^Argument "if" of directive "@include" must not be null, and variable "\$v" is null\.$/,
+      { v: null },
     );
   });
 
@@ -203,5 +246,81 @@ describe('HTTP', () => {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('analysis work', () => {
+  let wide: Stack;
+  beforeAll(async () => {
+    wide = await startStack({
+      clusters: [{ name: 'east' }],
+      logLevel: 'silent',
+      queryLimits: {
+        maxDepth: 12,
+        maxAliases: 1000,
+        maxTokens: 20_000,
+        maxDirectives: 20,
+        maxCost: 1_000_000_000,
+        introspection: true,
+      },
+    });
+  });
+  afterAll(async () => {
+    await wide.close();
+  });
+
+  it('refuses an operation too complex to analyse: 400, BAD_USER_INPUT, no upstream call', async () => {
+    // 200 aliased images, each merging a different set of fragment lines at every level below.
+    const lines = 8;
+    const levels = 10;
+    const fragments: string[] = [];
+    for (let l = 0; l < levels; l++) {
+      for (let j = 0; j < lines; j++) {
+        const platform = l + 1 < levels ? `platform(architecture: "x") { ...X${l + 1}_${j} }` : '';
+        const manifests = l + 2 < levels ? `manifests { image { ...X${l + 2}_${j} } }` : '';
+        fragments.push(
+          `fragment X${l}_${j} on Image { ${'name '.repeat(20)} ${platform} ${manifests} }`,
+        );
+      }
+    }
+    const digest = 'sha256:' + 'a'.repeat(64);
+    const roots = Array.from({ length: 200 }, (_, i) => {
+      const subset = (i % (2 ** lines - 1)) + 1;
+      const spreads = Array.from({ length: lines }, (_, j) =>
+        (subset >> j) & 1 ? `...X0_${j}` : '',
+      ).join(' ');
+      return `r${i}: imageStreamImage(namespace: "n${i}", name: "f@${digest}") { image { ${spreads} } }`;
+    });
+    const query = `query Worst { ${roots.join(' ')} } ${fragments.join(' ')}`;
+    wide.sims['east']!.resetCounts();
+    const { status, body } = await wide.gql(query);
+    expect(status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toMatchObject([
+      {
+        message:
+          'The operation is too complex to analyse: it needs more than 100000 steps or merges fields in more than 10000 ways. Select each field once and merge fewer fragments into the same fields.',
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    ]);
+    expect(wide.sims['east']!.count()).toBe(0);
+    expect((await fetch(wide.url.replace('/graphql', '/healthz'))).status).toBe(200);
+  });
+
+  it('refuses fields merged pair by pair before validation compares them all', async () => {
+    const digest = 'sha256:' + 'a'.repeat(64);
+    const copies = 'manifests { digest } '.repeat(700);
+    wide.sims['east']!.resetCounts();
+    for (const query of [
+      `{ imageStreamImage(namespace: "apps", name: "f@${digest}") { image { ${copies} } } }`,
+      // Also in a fragment no operation uses: validation reads it all the same.
+      `{ clusters { name } } fragment Unused on Image { ${copies} }`,
+    ]) {
+      const { status, body } = await wide.gql(query);
+      expect(status).toBe(400);
+      expect(body.errors?.[0]?.message).toMatch(/^The operation is too complex to analyse: /);
+      expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    }
+    expect(wide.sims['east']!.count()).toBe(0);
   });
 });

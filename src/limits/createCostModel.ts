@@ -1,0 +1,78 @@
+/** Coerced argument values of one field, as the resolver will receive them. */
+export type Args = Readonly<Record<string, unknown>>;
+
+/** What one field costs, in upstream requests. Fields absent from the model cost nothing. */
+export interface FieldCost {
+  /** Upstream requests of one resolution of the field (default 0). */
+  readonly calls?: (args: Args) => number;
+  /**
+   * Items a list yields (default 1): the cost of the field's selection is multiplied by it.
+   * Never negative.
+   */
+  readonly size?: (args: Args) => number;
+}
+
+/** The model, keyed `Type.field`. */
+export type CostModel = ReadonlyMap<string, FieldCost>;
+
+/** The page size of a connection when `first` is omitted (the resolvers' default). */
+export const DEFAULT_PAGE_SIZE = 50;
+
+const distinctCount = (value: unknown): number => (Array.isArray(value) ? new Set(value).size : 0);
+const lengthOf = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
+
+/**
+ * The static cost model: every image, stream, tag or cluster status the API servers are asked
+ * for counts 1, and a list multiplies what it selects by its size where the arguments or the
+ * configuration give that size: `refs`, `first`, clusters x namespaces for `imageLocations`, the
+ * configured cluster count for `clusters`. Lists whose size only the data knows (the tags of a
+ * stream, the history of a tag, the manifests of a list, the locations found) count 1: the
+ * per-operation upstream budget (`--max-upstream-requests`) bounds what the data decides, at run
+ * time, where it is known. Fields served from an object already fetched (an ImageStreamImage's
+ * image, a tag's history, a stream's tags) cost nothing of their own.
+ *
+ * Sizes are never negative and never below what the resolver may do: a `first` the resolver
+ * refuses (not an integer from 1 up) counts as the default page, so that an invalid argument can
+ * never lower the cost of the rest of the operation.
+ */
+export function createCostModel(clusterCount: number): CostModel {
+  const one: FieldCost = { calls: () => 1 };
+  const page: FieldCost = {
+    calls: () => 1,
+    size: (a) => {
+      const first = a['first'];
+      return typeof first === 'number' && Number.isInteger(first) && first >= 1
+        ? first
+        : DEFAULT_PAGE_SIZE;
+    },
+  };
+  // The resolver asks each distinct cluster named (every configured one when `clusters` is
+  // omitted) once per namespace given (once in all when `namespaces` is omitted).
+  const scopes = (a: Args): number =>
+    (a['clusters'] === undefined || a['clusters'] === null
+      ? clusterCount
+      : distinctCount(a['clusters'])) * Math.max(1, lengthOf(a['namespaces']));
+  return new Map<string, FieldCost>([
+    ['Query.clusters', { size: () => clusterCount }],
+    ['Query.imageStreamImage', one],
+    [
+      'Query.imageStreamImages',
+      { calls: (a) => lengthOf(a['refs']), size: (a) => lengthOf(a['refs']) },
+    ],
+    ['Query.imageStream', one],
+    ['Query.imageStreams', page],
+    ['Query.imageStreamTag', one],
+    // Locations found: only the data knows how many (size 1).
+    ['Query.imageLocations', { calls: scopes }],
+    ['Cluster.status', one],
+    ['Cluster.imageStreamImage', one],
+    ['Cluster.imageStream', one],
+    ['Cluster.imageStreams', page],
+    ['Cluster.imageStreamTag', one],
+    ['ImageStreamImage.stream', one],
+    ['TagEvent.imageStreamImage', one],
+    ['Image.platform', one],
+    ['Manifest.image', one],
+    ['ImageLocation.imageStreamImage', one],
+  ]);
+}

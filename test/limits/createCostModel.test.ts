@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createCostModel, DEFAULT_PAGE_SIZE } from '../../src/limits/createCostModel.js';
+
+const model = createCostModel(3);
+const calls = (field: string, args: Record<string, unknown> = {}): number =>
+  model.get(field)?.calls?.(args) ?? 0;
+const size = (field: string, args: Record<string, unknown> = {}): number =>
+  model.get(field)?.size?.(args) ?? 1;
+
+describe('the static cost model', () => {
+  it('counts 1 for each image, stream, tag or cluster status fetched, 0 for what comes with it', () => {
+    for (const field of [
+      'Query.imageStreamImage',
+      'Query.imageStream',
+      'Query.imageStreamTag',
+      'Cluster.status',
+      'Cluster.imageStreamImage',
+      'Cluster.imageStream',
+      'Cluster.imageStreamTag',
+      'ImageStreamImage.stream',
+      'TagEvent.imageStreamImage',
+      'Image.platform',
+      'Manifest.image',
+      'ImageLocation.imageStreamImage',
+    ])
+      expect([field, calls(field)]).toEqual([field, 1]);
+    for (const field of [
+      'Query.clusters',
+      'Query.cluster',
+      'ImageStreamImage.image',
+      'ImageStreamTag.image',
+      'ImageStream.tags',
+    ])
+      expect([field, calls(field)]).toEqual([field, 0]);
+  });
+
+  it('sizes lists from the arguments and the configuration', () => {
+    expect(size('Query.clusters')).toBe(3);
+    expect(calls('Query.imageStreamImages', { refs: [1, 2, 3, 4] })).toBe(4);
+    expect(size('Query.imageStreamImages', { refs: [1, 2, 3, 4] })).toBe(4);
+    expect(size('Query.imageStreams', { first: 7 })).toBe(7);
+    expect(size('Cluster.imageStreams', { first: 500 })).toBe(500);
+    expect(size('Query.imageStreams', {})).toBe(DEFAULT_PAGE_SIZE);
+  });
+
+  it('counts a page the resolver refuses as the default page, never less', () => {
+    for (const first of [0, -1, -1e9, 2.5, Number.NaN, '10', null])
+      expect([first, size('Query.imageStreams', { first })]).toEqual([first, DEFAULT_PAGE_SIZE]);
+  });
+
+  it('scans distinct clusters x namespaces for imageLocations', () => {
+    expect(calls('Query.imageLocations', {})).toBe(3);
+    expect(calls('Query.imageLocations', { clusters: null, namespaces: ['a', 'b'] })).toBe(6);
+    expect(calls('Query.imageLocations', { clusters: ['east', 'east'], namespaces: ['a'] })).toBe(
+      1,
+    );
+    expect(calls('Query.imageLocations', { clusters: [] })).toBe(0);
+  });
+
+  it('counts 1 for the lists only the data sizes', () => {
+    for (const field of [
+      'ImageStream.tags',
+      'StreamTag.history',
+      'Image.manifests',
+      'Query.imageLocations',
+      'ImageStreamConnection.edges',
+    ])
+      expect([field, size(field, { clusters: ['a', 'b'], namespaces: ['x', 'y'] })]).toEqual([
+        field,
+        1,
+      ]);
+  });
+});
