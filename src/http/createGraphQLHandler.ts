@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context.js';
 import type { Logger } from '../logger.js';
-import { checkTokenLimit } from '../limits/createQueryLimits.js';
+import { checkQuery } from '../limits/createQueryLimits.js';
 import { callerIdentityOf, type CallerIdentity } from './callerIdentity.js';
 import { refuse } from './refusal.js';
 
@@ -36,8 +36,8 @@ function headerMapOf(request: FastifyRequest): HeaderMap {
 
 /**
  * GraphQL over HTTP on /graphql, through Apollo Server's integration API
- * (executeHTTPGraphQLRequest): the token limit is checked on the raw query before Apollo parses
- * it, the caller's identity is read once, the response carries the request id, and an oversized
+ * (executeHTTPGraphQLRequest): the token limit and the merge screen are checked on the raw query before
+ * Apollo parses and validates it, the caller's identity is read once, the response carries the request id, and an oversized
  * answer becomes an error. (Apollo's own Fastify integration builds a URL from the Host header,
  * so a malformed Host becomes a 500; this adapter reads only what it needs.)
  */
@@ -59,8 +59,8 @@ export function createGraphQLHandler(
         ? (body as { query?: unknown } | null | undefined)?.query
         : (request.query as Record<string, unknown> | undefined)?.['query'];
     if (typeof query === 'string' && !withinTokenLimit.has(query)) {
-      const refused = checkTokenLimit(query, options.maxTokens);
-      if (refused) return refuse(reply, 400, refused.message, 'MAX_TOKENS');
+      const refused = checkQuery(query, options.maxTokens);
+      if (refused) return refuse(reply, 400, refused.error.message, refused.reason);
       withinTokenLimit.set(query, true);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {

@@ -1,3 +1,4 @@
+import { defaultOf } from '../config/options.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
@@ -23,12 +24,13 @@ export interface QueryLimits {
   readonly introspection: boolean;
 }
 
+/** The defaults of the flags (src/config/options.ts), for callers that pass no limits. */
 export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
-  maxDepth: 12,
-  maxAliases: 30,
-  maxTokens: 3000,
-  maxDirectives: 20,
-  maxCost: 5000,
+  maxDepth: defaultOf('max-depth'),
+  maxAliases: defaultOf('max-aliases'),
+  maxTokens: defaultOf('max-tokens'),
+  maxDirectives: defaultOf('max-directives'),
+  maxCost: defaultOf('max-cost'),
   introspection: true,
 });
 
