@@ -30,7 +30,8 @@ export interface RedisTier {
   /**
    * The values under `keys`, `maxValueBytes + 1` bytes of each at most, in order: undefined where
    * there is none (or the value is empty), an Error where Redis refused the key (a value of
-   * another type). Every key is undefined when Redis is skipped or fails.
+   * another type). Keys go in pipelines of at most 100 (or the cap); every key of a pipeline is
+   * undefined when it is skipped or fails.
    */
   read(keys: readonly string[]): Promise<(Buffer | Error | undefined)[]>;
   /** Sets a value with a TTL, without waiting; dropped when Redis is skipped, failures logged. */
@@ -93,6 +94,9 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
   const maxOutstanding = options.maxOutstanding ?? DEFAULT_REDIS_TIER.maxOutstanding;
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_REDIS_TIER.maxValueBytes;
   const breakerOptions = options.breaker ?? DEFAULT_REDIS_TIER.breaker;
+  // A large read goes as several pipelines, so that it takes what fits under the cap instead
+  // of being skipped whole.
+  const readChunk = Math.max(1, Math.min(100, maxOutstanding));
   const client = new Redis(options.url, {
     keyPrefix: options.keyPrefix,
     commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_TIER.commandTimeoutMs,
@@ -185,31 +189,37 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
     options.onFailure(message, err);
   };
 
+  /** One pipeline of GETRANGEs, one round trip. */
+  const readPipeline = async (keys: readonly string[]): Promise<(Buffer | Error | undefined)[]> => {
+    const none = keys.map(() => undefined);
+    const admitted = admit(keys.length);
+    if (!admitted) return none;
+    const { sent, ticket } = admitted;
+    const pipeline = client.pipeline();
+    for (const key of keys) pipeline.getrangeBuffer(key, 0, maxValueBytes);
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await pipeline.exec();
+    } catch (err) {
+      unanswered(sent, ticket, 'the shared cache (Redis) failed a read', err);
+      return none;
+    }
+    const lost = (results ?? []).find(([err]) => err && !isErrorReply(err))?.[0];
+    if (!results || lost) {
+      unanswered(sent, ticket, 'the shared cache (Redis) failed a read', lost);
+      return none;
+    }
+    answered(sent, ticket);
+    return results.map(([err, value]) =>
+      err ? err : Buffer.isBuffer(value) && value.length > 0 ? value : undefined,
+    );
+  };
+
   return {
     async read(keys) {
-      const none = keys.map(() => undefined);
-      if (keys.length === 0) return none;
-      const admitted = admit(keys.length);
-      if (!admitted) return none;
-      const { sent, ticket } = admitted;
-      const pipeline = client.pipeline();
-      for (const key of keys) pipeline.getrangeBuffer(key, 0, maxValueBytes);
-      let results: [Error | null, unknown][] | null;
-      try {
-        results = await pipeline.exec();
-      } catch (err) {
-        unanswered(sent, ticket, 'the shared cache (Redis) failed a read', err);
-        return none;
-      }
-      const lost = (results ?? []).find(([err]) => err && !isErrorReply(err))?.[0];
-      if (!results || lost) {
-        unanswered(sent, ticket, 'the shared cache (Redis) failed a read', lost);
-        return none;
-      }
-      answered(sent, ticket);
-      return results.map(([err, value]) =>
-        err ? err : Buffer.isBuffer(value) && value.length > 0 ? value : undefined,
-      );
+      const chunks: (readonly string[])[] = [];
+      for (let i = 0; i < keys.length; i += readChunk) chunks.push(keys.slice(i, i + readChunk));
+      return (await Promise.all(chunks.map(readPipeline))).flat();
     },
     write(key, value, ttlMs) {
       const admitted = admit(1);

@@ -72,6 +72,22 @@ describe('createRedisTier', () => {
     expect(failures).toEqual([]);
   });
 
+  it('reads many keys in pipelines of 100, each taking what fits under the cap', async () => {
+    const keys = Array.from({ length: 250 }, (_, i) => `many:${i}`);
+    await server.client.mset(...keys.flatMap((key, i) => [`t:${key}`, String(i)]));
+    const roomy = await tierOf({ maxOutstanding: 300 });
+    const all = await roomy.read(keys);
+    expect(all.map((value) => value?.toString())).toEqual(keys.map((_, i) => String(i)));
+    expect(roomy.stats()).toMatchObject({ peakOutstanding: 250, skipped: 0, outstanding: 0 });
+    // 100 + 100 fit under 220; the last 50 do not, and are misses.
+    const tight = await tierOf({ maxOutstanding: 220 });
+    const some = await tight.read(keys);
+    expect(some.map((value) => value?.toString())).toEqual(
+      keys.map((_, i) => (i < 200 ? String(i) : undefined)),
+    );
+    expect(tight.stats()).toMatchObject({ peakOutstanding: 200, skipped: 1, outstanding: 0 });
+  });
+
   it('writes with a TTL, in milliseconds', async () => {
     const tier = await tierOf();
     tier.write('w', Buffer.from('value'), 60_000);
