@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { ClusterConnection } from './upstream/createImageApiClient.js';
 import { createContentCache } from './cache/createContentCache.js';
-import { ConfigError } from './config/ConfigError.js';
+import { readSigningKey } from './cache/readSigningKey.js';
 import { createClusterRegistry } from './clusters/createClusterRegistry.js';
 import type { ServeConfig } from './config/parseConfig.js';
 import { createGateway, type Gateway } from './createGateway.js';
@@ -35,26 +34,22 @@ export async function buildGateway(
     logger,
     metrics,
   );
-  let signingKey: Buffer | undefined;
-  if (config.redisSigningKeyFile) {
-    try {
-      signingKey = readFileSync(config.redisSigningKeyFile);
-    } catch (err) {
-      throw new ConfigError(
-        `--redis-signing-key-file: cannot read "${config.redisSigningKeyFile}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-    if (signingKey.toString('utf8').trim().length < 32)
-      throw new ConfigError('--redis-signing-key-file: the key must be at least 32 characters');
-  }
-  void signingKey;
+  // Read even when the cache is off: a bad key file is a configuration error either way.
+  const signingKey = config.redisSigningKeyFile
+    ? readSigningKey(config.redisSigningKeyFile)
+    : undefined;
   const cache =
     config.cacheMaxBytes > 0
       ? createContentCache({
           maxBytes: config.cacheMaxBytes,
           ttlMs: 24 * 3600 * 1000,
           redis: config.redisUrl
-            ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix }
+            ? {
+                url: config.redisUrl,
+                keyPrefix: config.redisKeyPrefix,
+                signingKey,
+                commandTimeoutMs: config.redisCommandTimeoutMs,
+              }
             : undefined,
           logger,
           observer: metrics,

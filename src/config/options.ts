@@ -401,12 +401,23 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: "prefix of the gateway's Redis keys",
   },
   {
+    name: 'redis-command-timeout-ms',
+    kind: 'integer',
+    group: 'Cache',
+    commands: SERVE,
+    value: 'N',
+    min: 10,
+    max: 10_000,
+    default: 200,
+    help: 'a Redis command not answered within this is a miss; three in a row pause Redis for 5 s',
+  },
+  {
     name: 'redis-signing-key-file',
     kind: 'string',
     group: 'Cache',
     commands: SERVE,
     value: 'PATH',
-    help: 'sign and verify Redis entries (HMAC-SHA256); unsigned or forged entries are misses',
+    help: 'sign and verify Redis entries (HMAC-SHA256, a key of at least 32 bytes); unsigned or forged entries are misses',
   },
   // Observability
   {

@@ -54,6 +54,7 @@ export interface ServeConfig {
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
   readonly redisSigningKeyFile: string | undefined;
+  readonly redisCommandTimeoutMs: number;
   /** OTLP/HTTP traces endpoint; tracing is off without it. */
   readonly otlpEndpoint: string | undefined;
   readonly demoLatencyMs: number;
@@ -355,6 +356,8 @@ function serveConfig(r: Reader): ServeConfig {
   const redis = redisUrl(r);
   if (r.has('redis-signing-key-file') && !redis)
     throw new ConfigError(`${r.source('redis-signing-key-file')} needs --redis-url`);
+  if (r.has('redis-command-timeout-ms') && !redis)
+    throw new ConfigError(`${r.source('redis-command-timeout-ms')} needs --redis-url`);
   if (r.has('redis-key-prefix') && !redis)
     throw new ConfigError(`${r.source('redis-key-prefix')} needs --redis-url`);
   const headerTimeoutMs = r.int('header-timeout-ms');
@@ -404,6 +407,7 @@ function serveConfig(r: Reader): ServeConfig {
     redisUrl: redis,
     redisKeyPrefix: r.str('redis-key-prefix'),
     redisSigningKeyFile: r.optionalStr('redis-signing-key-file'),
+    redisCommandTimeoutMs: r.int('redis-command-timeout-ms'),
     otlpEndpoint: httpUrl(r, 'otlp-endpoint'),
     demoLatencyMs: r.int('latency-ms'),
     logLevel: r.str('log-level'),

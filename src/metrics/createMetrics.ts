@@ -13,7 +13,7 @@ export interface Metrics {
   upstreamRequest(cluster: string, resource: string, status: string, seconds: number): void;
   upstreamRetry(cluster: string, resource: string): void;
   breakerState(cluster: string, state: BreakerState): void;
-  cacheLookup(result: 'hit' | 'miss', tier: 'memory' | 'redis'): void;
+  cacheLookup(result: 'hit' | 'miss' | 'invalid', tier: 'memory' | 'redis'): void;
   cacheError(): void;
   loaderBatch(loader: string, size: number): void;
 }
@@ -80,7 +80,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   const cache = new Counter({
     name: 'image_gateway_cache_lookups_total',
-    help: 'Content cache lookups by result and tier.',
+    help: 'Content cache lookups by result (hit, miss, invalid: an entry refused as malformed, forged or stale) and tier.',
     labelNames: ['result', 'tier'],
     registers: [registry],
   });

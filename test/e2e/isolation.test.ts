@@ -94,6 +94,7 @@ describe('a cache that fails', () => {
         throw new RangeError('injected: the cache refused the entry');
       },
       close: () => real.close(),
+      stats: () => real.stats(),
     };
     stack = await startStack({ cache: failing, logLevel: 'warn' });
   });
