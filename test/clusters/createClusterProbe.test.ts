@@ -36,7 +36,9 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('createClusterProbe', () => {
   it('reports a reachable cluster with its version and round trip', async () => {
-    const status = await createClusterProbe(clusters.registry).status('east');
+    const status = await createClusterProbe(clusters.registry, { timeoutMs: 20_000 }).status(
+      'east',
+    );
     expect(status).toEqual({
       cluster: 'east',
       reachable: true,
@@ -159,7 +161,8 @@ describe('createClusterProbe', () => {
         token: () => 'own-token',
       },
     ]);
-    expect((await createClusterProbe(registry).status('own')).version).toBe('v1.30.1');
+    const probe = createClusterProbe(registry, { timeoutMs: 20_000 });
+    expect((await probe.status('own')).version).toBe('v1.30.1');
     await createClusterProbe(registry, { authenticated: false }).status('own');
     registry.close();
     server.closeAllConnections();

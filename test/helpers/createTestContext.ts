@@ -4,9 +4,9 @@ import { createContext, type ContextOptions, type GatewayContext } from '../../s
 import { captureLogs } from './captureLogs.js';
 
 /**
- * A real per-request context over a registry, with the production defaults a resolver or plugin
- * test does not care about (service-account auth, a 20 s deadline, a real probe) and every log
- * line kept. Options override any of them.
+ * A real per-request context over a registry, with the settings a resolver or plugin test does
+ * not care about (service-account auth, a 20 s deadline, a real probe with a 20 s timeout) and
+ * every log line kept. Options override any of them.
  */
 export function createTestContext(
   registry: ClusterRegistry,
@@ -21,7 +21,8 @@ export function createTestContext(
     bearerToken: undefined,
     deadlineMs: 20_000,
     limits: { maxRefs: 100, maxPageSize: 100 },
-    probe: createClusterProbe(registry),
+    // A probe timeout no loaded machine reaches: reachability must not depend on speed.
+    probe: createClusterProbe(registry, { timeoutMs: 20_000 }),
     ...options,
   });
   return { context, lines };
