@@ -1,0 +1,281 @@
+import DataLoader from 'dataloader';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccessReviews, type AccessReviews } from '../../src/authz/createAccessReviews.js';
+import { createContentCache, type ContentCache } from '../../src/cache/createContentCache.js';
+import { GatewayError } from '../../src/errors.js';
+import type { LoadedImageStreamImage } from '../../src/loaders/createLoaders.js';
+import {
+  createImageStreamImageBatch,
+  type ImageStreamImageBatchOptions,
+} from '../../src/loaders/createImageStreamImageBatch.js';
+import { imageKey, streamCacheKey, streamKey, type StreamKey } from '../../src/loaders/keys.js';
+import { perKey } from '../../src/loaders/perKey.js';
+import type { CallOptions, ImageApiClient } from '../../src/upstream/createImageApiClient.js';
+import { captureLogs } from '../helpers/captureLogs.js';
+import {
+  startSimulatedClusters,
+  tagHistory,
+  upstreamRequests,
+  type SimulatedClusters,
+} from '../helpers/startSimulatedClusters.js';
+
+let clusters: SimulatedClusters;
+let python: string;
+let oldPython: string;
+let list: string;
+let children: string[];
+
+const GATEWAY: CallOptions = {};
+const READER: CallOptions = { bearerToken: 'reader-token' };
+/** May get and list image streams, nothing else: not `get imagestreamimages`. */
+const STREAMS_ONLY: CallOptions = { bearerToken: 'streams-only-token' };
+
+beforeAll(async () => {
+  clusters = await startSimulatedClusters([
+    {
+      name: 'east',
+      grants: {
+        'demo-token-east': { user: 'gateway', namespaces: '*' },
+        'reader-token': { user: 'reader', namespaces: '*' },
+        'streams-only-token': {
+          user: 'streams-only',
+          namespaces: '*',
+          resources: { imagestreams: ['get', 'list'] },
+        },
+      },
+    },
+  ]);
+  const sim = clusters.sim('east');
+  [python = '', oldPython = ''] = tagHistory(sim, 'openshift', 'python', '3.8');
+  list = tagHistory(sim, 'openshift', 'hello-multiarch', 'latest')[0] ?? '';
+  children = (sim.data.images.get(list)?.dockerImageManifests ?? []).map((m) => m.digest);
+});
+afterAll(async () => {
+  await clusters.close();
+});
+
+function clientOf(cluster: string): ImageApiClient {
+  const client = clusters.registry.get(cluster);
+  if (!client)
+    throw new GatewayError('INTERNAL_SERVER_ERROR', `no client for cluster "${cluster}"`);
+  return client;
+}
+
+/** A batch of one request with the caller's call options, and the batch sizes it reported. */
+function newBatch(
+  call: CallOptions,
+  options: Partial<ImageStreamImageBatchOptions> = {},
+): ReturnType<typeof createImageStreamImageBatch> & { sizes: [string, number][] } {
+  const imageStream = new DataLoader(
+    perKey('imageStream', undefined, (key: StreamKey) =>
+      clientOf(key.cluster).getImageStream(key.namespace, key.stream, call),
+    ),
+    { cacheKeyFn: streamCacheKey },
+  );
+  const sizes: [string, number][] = [];
+  const batch = createImageStreamImageBatch({
+    clientOf,
+    call,
+    imageStream,
+    observer: { loaderBatch: (loader, size) => void sizes.push([loader, size]) },
+    ...options,
+  });
+  return { ...batch, sizes };
+}
+
+const pythonStream = streamKey('east', 'openshift', 'python');
+const multiarch = streamKey('east', 'openshift', 'hello-multiarch');
+
+/** The content cache and access reviews of one gateway, warmed with the gateway's own reads. */
+async function warmCache(keys: Parameters<typeof imageKey>[]): Promise<{
+  cache: ContentCache;
+  accessReviews: AccessReviews;
+}> {
+  const shared = {
+    cache: createContentCache(),
+    accessReviews: createAccessReviews({ ttlMs: 60_000 }),
+  };
+  const results = await newBatch(GATEWAY, shared).batch(keys.map((k) => imageKey(...k)));
+  for (const result of results) if (result instanceof Error) throw result;
+  clusters.resetCounts();
+  return shared;
+}
+
+const outcome = (result: LoadedImageStreamImage | Error): string =>
+  result instanceof GatewayError
+    ? result.code
+    : result instanceof Error
+      ? result.message
+      : result.cachedAt === undefined
+        ? 'fetched'
+        : 'cached';
+
+describe('createImageStreamImageBatch without a cache', () => {
+  it('fetches every key with one GET, all at once, and answers in key order', async () => {
+    const { batch, sizes } = newBatch(GATEWAY);
+    clusters.resetCounts();
+    const results = await batch([
+      imageKey(pythonStream, oldPython),
+      imageKey(pythonStream, `sha256:${'0'.repeat(64)}`),
+      imageKey(pythonStream, python),
+    ]);
+    expect(results.map(outcome)).toEqual(['fetched', 'NOT_FOUND', 'fetched']);
+    expect(results[0]).toMatchObject({ wire: { metadata: { name: `python@${oldPython}` } } });
+    expect(results[2]).toMatchObject({ wire: { metadata: { name: `python@${python}` } } });
+    expect(sizes).toEqual([['imageStreamImage', 3]]);
+    expect(clusters.sim('east').count()).toBe(3);
+    expect(clusters.sim('east').count('imagestreamimages')).toBe(3);
+  });
+
+  it('remembers an image under its own digest, never under a short form the API resolved', async () => {
+    const cache = createContentCache();
+    const short = python.slice(0, 'sha256:'.length + 12);
+    const { batch } = newBatch(GATEWAY, { cache });
+    const [loaded] = await batch([imageKey(pythonStream, short)]);
+    expect(loaded).toMatchObject({ wire: { image: { metadata: { name: python } } } });
+    expect(
+      await cache.getMany([
+        { cluster: 'east', digest: short },
+        { cluster: 'east', digest: python },
+      ]),
+    ).toEqual([undefined, undefined]);
+    await batch([imageKey(pythonStream, python)]);
+    const [entry] = await cache.getMany([{ cluster: 'east', digest: python }]);
+    expect(entry?.image.metadata.name).toBe(python);
+  });
+});
+
+describe('createImageStreamImageBatch with a cache', () => {
+  it('serves a cached image exactly as the API server answers it, once the caller is proven', async () => {
+    const shared = await warmCache([
+      [pythonStream, python],
+      [pythonStream, oldPython],
+    ]);
+    const { batch } = newBatch(READER, shared);
+    const results = await batch([
+      imageKey(pythonStream, python),
+      imageKey(pythonStream, oldPython),
+    ]);
+    expect(results.map(outcome)).toEqual(['cached', 'cached']);
+    // One stream GET and one access review prove both; no image GET.
+    expect(upstreamRequests(clusters.sim('east'))).toEqual([
+      'GET /apis/image.openshift.io/v1/namespaces/openshift/imagestreams/python',
+      'POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    ]);
+    const real = await clientOf('east').getImageStreamImage(
+      'openshift',
+      `python@${python}`,
+      READER,
+    );
+    expect((results[0] as LoadedImageStreamImage).wire).toEqual(real);
+  });
+
+  it('refuses the cache to a caller who may read the stream but not its images', async () => {
+    const shared = await warmCache([[pythonStream, python]]);
+    const results = await newBatch(STREAMS_ONLY, shared).batch([imageKey(pythonStream, python)]);
+    // The API server answers that caller itself, as it would without a cache.
+    expect(results.map(outcome)).toEqual(['FORBIDDEN']);
+    expect(results[0]).toMatchObject({ upstream: { status: 403 } });
+    expect(clusters.sim('east').count('selfsubjectaccessreviews')).toBe(1);
+    expect(clusters.sim('east').count('imagestreamimages')).toBe(1);
+  });
+
+  it('refuses the cache for a digest the stream does not hold', async () => {
+    const shared = await warmCache([[pythonStream, python]]);
+    const results = await newBatch(READER, shared).batch([
+      imageKey(streamKey('east', 'apps', 'frontend'), python),
+      imageKey(pythonStream, python),
+    ]);
+    expect(results.map(outcome)).toEqual(['NOT_FOUND', 'cached']);
+    expect(results[0]).toMatchObject({ upstream: { status: 404, kind: 'imagestreamimage' } });
+    expect(upstreamRequests(clusters.sim('east'), 'imagestreamimages')).toEqual([
+      `GET /apis/image.openshift.io/v1/namespaces/apps/imagestreamimages/frontend@${python}`,
+    ]);
+  });
+
+  it('proves a manifest-list child through the cached list its stream holds', async () => {
+    const shared = await warmCache([
+      [multiarch, list],
+      [multiarch, children[0] ?? ''],
+    ]);
+    const [served] = await newBatch(READER, shared).batch([imageKey(multiarch, children[0] ?? '')]);
+    expect(outcome(served as LoadedImageStreamImage)).toBe('cached');
+    expect(clusters.sim('east').count('imagestreamimages')).toBe(0);
+
+    // Without the list in the cache nothing proves the child: it is fetched.
+    const childOnly = await warmCache([[multiarch, children[1] ?? '']]);
+    const [fetched] = await newBatch(READER, childOnly).batch([
+      imageKey(multiarch, children[1] ?? ''),
+    ]);
+    expect(outcome(fetched as LoadedImageStreamImage)).toBe('fetched');
+    expect(clusters.sim('east').count('imagestreamimages')).toBe(1);
+  });
+
+  it('reads each stream once and asks one access review per namespace', async () => {
+    const shared = await warmCache([
+      [pythonStream, python],
+      [pythonStream, oldPython],
+      [multiarch, list],
+    ]);
+    const results = await newBatch(READER, shared).batch([
+      imageKey(pythonStream, python),
+      imageKey(multiarch, list),
+      imageKey(pythonStream, oldPython),
+    ]);
+    expect(results.map(outcome)).toEqual(['cached', 'cached', 'cached']);
+    expect(clusters.sim('east').count('imagestreams')).toBe(2);
+    expect(clusters.sim('east').count('selfsubjectaccessreviews')).toBe(1);
+    expect(clusters.sim('east').count('imagestreamimages')).toBe(0);
+  });
+
+  it('fetches the images of a stream it cannot read', async () => {
+    const shared = await warmCache([[pythonStream, python]]);
+    clusters
+      .sim('east')
+      .addFault({ resource: 'imagestreams', fault: { kind: 'status', status: 500 } });
+    const results = await newBatch(READER, shared).batch([imageKey(pythonStream, python)]);
+    expect(results.map(outcome)).toEqual(['fetched']);
+    expect(clusters.sim('east').count('imagestreamimages')).toBe(1);
+  });
+
+  it('counts an access review that fails as "no"', async () => {
+    const shared = await warmCache([[pythonStream, python]]);
+    clusters
+      .sim('east')
+      .addFault({ resource: 'selfsubjectaccessreviews', fault: { kind: 'status', status: 500 } });
+    const results = await newBatch(READER, shared).batch([imageKey(pythonStream, python)]);
+    expect(results.map(outcome)).toEqual(['fetched']);
+    expect(clusters.sim('east').count('imagestreamimages')).toBe(1);
+  });
+
+  it('never reads the cache without access reviews to prove the caller', async () => {
+    const { cache } = await warmCache([[pythonStream, python]]);
+    const results = await newBatch(READER, { cache }).batch([imageKey(pythonStream, python)]);
+    expect(results.map(outcome)).toEqual(['fetched']);
+    expect(clusters.sim('east').count('selfsubjectaccessreviews')).toBe(0);
+    expect(clusters.sim('east').count('imagestreams')).toBe(0);
+  });
+
+  it('turns a cache that fails to read or to write into fetches and a warning', async () => {
+    const { lines, logger } = captureLogs();
+    const broken: ContentCache = {
+      getMany: () => Promise.reject(new Error('cache is down')),
+      set: () => {
+        throw new Error('cache is full');
+      },
+      close: () => Promise.resolve(),
+    };
+    const results = await newBatch(READER, {
+      cache: broken,
+      accessReviews: createAccessReviews({ ttlMs: 60_000 }),
+      logger,
+    }).batch([imageKey(pythonStream, python), imageKey(pythonStream, oldPython)]);
+    expect(results.map(outcome)).toEqual(['fetched', 'fetched']);
+    const warnings = lines.map((l) => JSON.parse(l) as { level: string; msg: string; err: string });
+    expect(warnings.filter((w) => w.level === 'warn').map((w) => `${w.msg}: ${w.err}`)).toEqual([
+      'cache read failed: cache is down',
+      'cache write failed: cache is full',
+      'cache write failed: cache is full',
+    ]);
+  });
+});

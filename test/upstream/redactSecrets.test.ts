@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { redactSecrets } from '../../src/upstream/redactSecrets.js';
+
+describe('redactSecrets', () => {
+  it('removes every occurrence of a secret it knows by value', () => {
+    expect(
+      redactSecrets('token plainsecret1 was rejected; plainsecret1 again', ['plainsecret1']),
+    ).toBe('token [redacted] was rejected; [redacted] again');
+  });
+
+  it('removes several known secrets and skips absent ones', () => {
+    expect(
+      redactSecrets('a=first-secret b=second-secret', [undefined, 'first-secret', 'second-secret']),
+    ).toBe('a=[redacted] b=[redacted]');
+  });
+
+  it('does not search for secrets too short to tell from ordinary words', () => {
+    expect(redactSecrets('the cluster is up', ['up', 'cluster'])).toBe('the cluster is up');
+    expect(redactSecrets('a 12345678 b', ['12345678'])).toBe('a [redacted] b');
+  });
+
+  it('removes anything shaped like a bearer header, whatever the case', () => {
+    expect(redactSecrets('request from "Bearer abc.def" failed')).toBe(
+      'request from "Bearer [redacted]" failed',
+    );
+    expect(redactSecrets('authorization: bearer xyz, next')).toBe(
+      'authorization: Bearer [redacted], next',
+    );
+  });
+
+  it('removes OpenShift sha256~ tokens and JWTs found anywhere', () => {
+    expect(redactSecrets('token sha256~AbCdEfGh_1234-xyz rejected')).toBe(
+      'token [redacted] rejected',
+    );
+    const jwt =
+      'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJl';
+    expect(redactSecrets(`service account ${jwt} expired`)).toBe(
+      'service account [redacted] expired',
+    );
+  });
+
+  it('keeps text without credentials exactly as it is', () => {
+    const text = 'imagestreams.image.openshift.io "python" not found (sha256:abc, sha256~short)';
+    expect(redactSecrets(text, ['not-in-the-text'])).toBe(text);
+  });
+
+  it('removes a known secret even when it is not shaped like a token', () => {
+    expect(redactSecrets('password=correct horse battery', ['correct horse battery'])).toBe(
+      'password=[redacted]',
+    );
+  });
+});
