@@ -146,6 +146,7 @@ export function createContext(options: ContextOptions): GatewayContext {
       : undefined,
     signal,
     deadlineAt: Date.now() + options.deadlineMs,
+    asCaller: options.auth === 'passthrough',
     bearerToken: options.auth === 'passthrough' ? options.bearerToken : undefined,
     clusterTokens: options.auth === 'passthrough' ? options.clusterTokens : undefined,
     requestId: options.requestId,

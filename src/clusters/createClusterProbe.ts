@@ -57,7 +57,8 @@ export function createClusterProbe(
       const version = await client.getVersion({
         signal: AbortSignal.timeout(timeoutMs),
         deadlineAt: Date.now() + timeoutMs,
-        ...(options.authenticated === false ? { bearerToken: '' } : {}),
+        // Unauthenticated: a caller's call with no caller token (passthrough has none here).
+        ...(options.authenticated === false ? { asCaller: true } : {}),
       });
       return {
         cluster,

@@ -42,6 +42,10 @@ export function createClusterRegistry(
     if (byName.has(connection.name))
       throw new ConfigError(`cluster "${connection.name}" is configured twice`);
     const header = headerOf(connection);
+    if (header === '')
+      throw new ConfigError(
+        `cluster "${connection.name}" has no usable header name (X-Cluster-Authorization-<alias>); rename the context`,
+      );
     const other = byHeader.get(header);
     if (other !== undefined)
       throw new ConfigError(

@@ -95,20 +95,32 @@ export function createLoaders(options: LoaderOptions): Loaders {
     keys: readonly LocationKey[],
   ): Promise<(readonly FoundLocation[] | Error)[]> => {
     observer?.loaderBatch('imageLocations', keys.length);
-    try {
-      const outcomes = await fanOut(
-        keys.map((key) => clientOf(key.cluster)),
-        (client, clusterCall, i) => {
-          const key = keys[i] as LocationKey;
-          return findImageLocations(client, key.digest, key.namespaces, clusterCall);
-        },
-        call,
-        options.fanOut,
-      );
-      return outcomes.map((outcome) => (outcome.ok ? outcome.value : outcome.error));
-    } catch (err) {
-      return keys.map(() => asError(err));
-    }
+    // Clusters unknown to the registry fail alone; the others fan out, each with its deadline.
+    const known: { key: LocationKey; client: ImageApiClient; index: number }[] = [];
+    const results: (readonly FoundLocation[] | Error)[] = keys.map((key, index) => {
+      const client = registry.get(key.cluster);
+      if (client) known.push({ key, client, index });
+      return client
+        ? []
+        : asError(
+            new GatewayError('INTERNAL_SERVER_ERROR', `no client for cluster "${key.cluster}"`),
+          );
+    });
+    const outcomes = await fanOut(
+      known.map((k) => k.client),
+      (client, clusterCall, i) => {
+        const key = (known[i] as (typeof known)[number]).key;
+        return findImageLocations(client, key.digest, key.namespaces, clusterCall);
+      },
+      call,
+      options.fanOut,
+    );
+    outcomes.forEach((outcome, i) => {
+      results[(known[i] as (typeof known)[number]).index] = outcome.ok
+        ? outcome.value
+        : outcome.error;
+    });
+    return results;
   };
 
   return {

@@ -22,7 +22,8 @@ export interface Router {
 }
 
 /**
- * Answers one request in the API server's order: discovery to anyone; a resource the group does
+ * Answers one request in the API server's order: 401 for credentials it does not know; discovery
+ * to anyone else; a resource the group does
  * not serve 404 and a method it never takes 405 (both before authentication, as the simulator
  * always did); then 401 for an unknown token, 403 (as system:anonymous without a token) when
  * `authorize` refuses the request info, and only then the route (404 when no route serves the
@@ -35,6 +36,13 @@ export function createRouter(
 ): Router {
   return {
     async answer(req, info, segments, query) {
+      // The API server authenticates every request that presents credentials, discovery and
+      // /version included: an unknown token is 401 everywhere (no credentials: anonymous).
+      if (
+        req.headers.authorization !== undefined &&
+        !authenticate(req.headers.authorization, tokens)
+      )
+        return unauthorized();
       const route = table.match(info, segments);
       if (route?.kind === 'discovery') return { status: 200, body: route.document() };
       if (info.kind === 'non-resource')

@@ -114,6 +114,11 @@ export interface CallOptions {
   readonly onUpstreamCall?: ((call: UpstreamCall) => void) | undefined;
   /** The GraphQL request's id, sent as X-Request-Id and logged with each call. */
   readonly requestId?: string | undefined;
+  /**
+   * The call acts for the caller (passthrough): only the caller's tokens are sent, never the
+   * cluster's own, even when the caller sent none for this cluster.
+   */
+  readonly asCaller?: boolean | undefined;
   /** Callers' tokens by cluster header name (passthrough mode); they win over bearerToken. */
   readonly clusterTokens?: ReadonlyMap<string, string> | undefined;
   /**

@@ -115,6 +115,7 @@ export function createUpstreamTransport(
     request: UpstreamRequest,
     call: CallOptions,
     token: string | undefined,
+    ownCredentials: boolean,
     secrets: readonly (string | undefined)[],
   ): Promise<unknown> {
     // Checked when the call leaves the queue: the circuit may have opened while it waited.
@@ -129,7 +130,7 @@ export function createUpstreamTransport(
       const headers = {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         // Impersonation rides on the gateway's own credentials only, never a caller's.
-        ...(call.bearerToken === undefined && call.clusterTokens === undefined ? ownHeaders : {}),
+        ...(ownCredentials ? ownHeaders : {}),
         ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
       };
       const value = await sendRequest(exchange, request, call, headers, secrets);
@@ -148,13 +149,16 @@ export function createUpstreamTransport(
     const startedAt = Date.now();
     let status = 'error';
     const ownToken = cluster.token?.();
-    const token = call.clusterTokens?.get(headerName) ?? call.bearerToken ?? ownToken;
+    const callerToken = call.clusterTokens?.get(headerName) ?? call.bearerToken;
+    // A caller's call carries the caller's token or none: never the gateway's own.
+    const ownCredentials = call.asCaller !== true && callerToken === undefined;
+    const token = ownCredentials ? ownToken : callerToken;
     const secrets = [token, ownToken];
     try {
       if (!breaker.admits) throw unavailable();
       const value = await scheduler
         .run(call.budget ?? NO_OPERATION, call.signal, () =>
-          admitted(request, call, token, secrets),
+          admitted(request, call, token, ownCredentials, secrets),
         )
         .catch((err: unknown) => {
           if (!(err instanceof SlotAborted)) throw err;

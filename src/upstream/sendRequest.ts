@@ -20,7 +20,7 @@ function fetchText(
   request: UpstreamRequest,
   call: CallOptions,
   headers: Readonly<Record<string, string | string[]>>,
-): Promise<{ statusCode: number; body: string }> {
+): Promise<{ statusCode: number; statusMessage: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
     const pending = exchange.got(request.path, {
       method: request.method ?? 'GET',
@@ -38,7 +38,12 @@ function fetchText(
       }
     });
     pending.then(
-      (res) => resolve({ statusCode: res.statusCode, body: res.body as string }),
+      (res) =>
+        resolve({
+          statusCode: res.statusCode,
+          statusMessage: res.statusMessage,
+          body: res.body as string,
+        }),
       (err: unknown) =>
         reject(
           oversized
@@ -72,6 +77,8 @@ export async function sendRequest(
   try {
     const response = await fetchText(exchange, request, call, headers);
     statusCode = response.statusCode;
+    // Redirects are not followed (they would carry the credentials away): an answer, not a body.
+    if (statusCode >= 300) throw errorFromAnswer(cluster, response, secrets);
     let parsed: unknown;
     try {
       parsed = JSON.parse(response.body);

@@ -34,7 +34,8 @@ const MAX_MESSAGE = 300;
 export function errorCodeForStatus(statusCode: number): ErrorCode {
   const mapped = STATUS_CODE_TO_ERROR.get(statusCode);
   if (mapped) return mapped;
-  if (statusCode >= 500) return 'UPSTREAM_UNAVAILABLE';
+  // 5xx: the server failed; 3xx: it sent the gateway elsewhere, which is never followed.
+  if (statusCode >= 500 || (statusCode >= 300 && statusCode < 400)) return 'UPSTREAM_UNAVAILABLE';
   return 'INTERNAL_SERVER_ERROR';
 }
 

@@ -264,6 +264,7 @@ describe('createImageStreamImageBatch with a cache', () => {
         throw new Error('cache is full');
       },
       close: () => Promise.resolve(),
+      stats: () => ({ entries: 0, bytes: 0 }),
     };
     const results = await newBatch(READER, {
       cache: broken,

@@ -246,6 +246,18 @@ describe('createLoaders: imageLocations', () => {
     expect(results[2]).toEqual(found);
     expect(results[3]).toEqual(found);
   });
+
+  it('confines a cluster the registry does not know to its own key', async () => {
+    const { loaders } = newRequest();
+    const results = await loaders.imageLocations.loadMany([
+      { cluster: 'nowhere', digest: python, namespaces: ['openshift'] },
+      { cluster: 'east', digest: python, namespaces: ['openshift'] },
+    ]);
+    expect(results[0]).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(results[1]).toEqual([
+      { namespace: 'openshift', stream: 'python', tags: ['3.8', 'latest'] },
+    ]);
+  });
 });
 
 describe('createLoaders with a content cache', () => {

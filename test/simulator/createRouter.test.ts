@@ -29,6 +29,17 @@ afterAll(async () => {
 });
 
 describe('the router', () => {
+  it('authenticates every request that presents credentials: an unknown token is 401 on /version and discovery too', async () => {
+    for (const path of ['/version', '/apis', `${B}`]) {
+      expect((await callSimulator(sim, path, { headers: bearer('nobody-knows-me') })).status).toBe(
+        401,
+      );
+      expect((await callSimulator(sim, path, { headers: bearer('reader') })).status).toBe(200);
+      // No credentials at all: anonymous, and discovery is open to anonymous.
+      expect((await callSimulator(sim, path)).status).toBe(200);
+    }
+  });
+
   it('allows one resource and denies another in the same namespace, worded as the API server words it', async () => {
     const stream = await callSimulator(sim, `${B}/namespaces/apps/imagestreams/frontend`, {
       headers: bearer('streams'),

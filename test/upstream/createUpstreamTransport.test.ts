@@ -116,6 +116,18 @@ describe('createUpstreamTransport: credentials', () => {
     expect(headersOf(server, 1)).toEqual([['authorization', 'Bearer cluster-token']]);
   });
 
+  it('never sends the gateway’s own token on a caller’s call, even when the caller sent none for this cluster', async () => {
+    const server = await serve();
+    const { transport } = transportTo(server, NO_RETRY, OWN);
+    await transport.request(VERSION, { asCaller: true });
+    await transport.request(VERSION, {
+      asCaller: true,
+      clusterTokens: new Map([['west', 'west-token']]),
+    });
+    expect(headersOf(server, 0)).toEqual([]);
+    expect(headersOf(server, 1)).toEqual([]);
+  });
+
   it('picks the caller’s token by the cluster’s own header name', async () => {
     const server = await serve();
     const { transport } = transportTo(server, NO_RETRY, { token: () => 'own-token' });

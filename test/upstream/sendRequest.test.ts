@@ -91,6 +91,21 @@ describe('sendRequest', () => {
     expect(leaked.message).toContain('[redacted]');
   });
 
+  it('never follows a redirect: a 3xx is the API server sending the gateway elsewhere', async () => {
+    const { exchange, close } = exchangeWith(sim.url);
+    sim.addFault({
+      resource: 'imagestreams',
+      fault: { kind: 'plain-text', status: 302, body: 'moved' },
+    });
+    const moved = await failure(sendRequest(exchange, python, {}, AUTH, [TOKEN]));
+    close();
+    expect(moved).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstream: { status: 302 },
+    });
+    expect(moved.message).not.toContain('malformed');
+  });
+
   it('sends the headers it is given', async () => {
     const { exchange, close } = exchangeWith(sim.url);
     const refused = await failure(
