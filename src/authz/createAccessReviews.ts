@@ -55,7 +55,7 @@ export function createAccessReviews(options: AccessReviewOptions): AccessReviews
       const known = options.ttlMs > 0 ? answers.get(key) : undefined;
       if (known) return known;
       const answer = client.reviewAccess(attributes, call).then(
-        (review) => review.status.allowed === true && review.status.denied !== true,
+        (review) => review.status.allowed && review.status.denied !== true,
         () => {
           answers.delete(key);
           return false;

@@ -140,7 +140,7 @@ export function createContentCache(
     if (now() - lastFailureLog < LOG_INTERVAL_MS) return;
     lastFailureLog = now();
     logger?.warn(
-      err === undefined ? {} : { err: err instanceof Error ? err.message : String(err) },
+      err === undefined ? {} : { err: err instanceof Error ? err.message : JSON.stringify(err) },
       message,
     );
   };

@@ -44,7 +44,7 @@ export async function fanOut<T>(
   base: CallOptions,
   options: FanOutOptions = DEFAULT_FAN_OUT,
 ): Promise<ClusterOutcome<T>[]> {
-  const outcomes: ClusterOutcome<T>[] = new Array(clients.length);
+  const outcomes = new Array<ClusterOutcome<T>>(clients.length);
   let next = 0;
   const runOne = async (client: ImageApiClient, index: number): Promise<ClusterOutcome<T>> => {
     const cluster = client.cluster.name;

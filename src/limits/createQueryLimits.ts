@@ -75,7 +75,7 @@ export function createQueryLimits(
           if (analysis.kind === 'invalidArgument' || analysis.kind === 'invalidVariables') {
             throw new GatewayError('BAD_USER_INPUT', analysis.message, { httpStatus: 400 });
           }
-          if (analysis.kind === 'analysed' && analysis.cost > limits.maxCost) {
+          if (analysis.cost > limits.maxCost) {
             throw new GatewayError(
               'BAD_USER_INPUT',
               `Query cost ${analysis.cost} exceeds the limit of ${limits.maxCost}. The cost counts upstream requests: 1 per image, stream, tag or cluster status, times the size of each list the arguments give (refs, first, clusters x namespaces); lists only the data sizes count 1 and are bounded at run time by the upstream request budget.`,

@@ -165,7 +165,7 @@ export function createImageStreamImageBatch(options: ImageStreamImageBatchOption
 
   const batch = async (keys: readonly ImageKey[]): Promise<(LoadedImageStreamImage | Error)[]> => {
     options.observer?.loaderBatch('imageStreamImage', keys.length);
-    const results: (LoadedImageStreamImage | Error)[] = new Array(keys.length);
+    const results = new Array<LoadedImageStreamImage | Error>(keys.length);
     const cached = await readCache(keys);
     const byStream = new Map<string, number[]>();
     const misses: number[] = [];

@@ -7,7 +7,7 @@ export function keyValues(
   if (!map) return [];
   return Object.keys(map)
     .sort()
-    .map((key) => ({ key, value: String(map[key] ?? '') }));
+    .map((key) => ({ key, value: map[key] ?? '' }));
 }
 
 /** The keys of a set-like map (`{"8080/tcp": {}}`), sorted. */

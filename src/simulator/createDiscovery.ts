@@ -120,9 +120,9 @@ interface AggregatedResource {
 
 /** The legacy APIResourceList entries, subresources as `<resource>/<subresource>`. */
 function imageResources(): ApiResource[] {
-  const discovery = readFixture<{ versions: { resources: AggregatedResource[] }[] }>(
-    'discovery-image-openshift-io.json',
-  );
+  const discovery = readFixture('discovery-image-openshift-io.json') as {
+    versions: { resources: AggregatedResource[] }[];
+  };
   const resources: ApiResource[] = [];
   for (const r of discovery.versions[0]?.resources ?? []) {
     const namespaced = r.scope === 'Namespaced';

@@ -100,11 +100,13 @@ function addFixtureImages(data: SeedData): {
   swarm: Image | undefined;
   listDigest: string;
 } {
-  const python = readFixture<Image>('image-python-3.8.12-schema2.json');
+  const python = readFixture('image-python-3.8.12-schema2.json') as Image;
   python.signatures = signaturesFor(python.metadata.name ?? '');
   add(data, python);
 
-  const mapping = readFixture<{ image: Image }>('imagestreammapping-origin-ruby-sample-docs.json');
+  const mapping = readFixture('imagestreammapping-origin-ruby-sample-docs.json') as {
+    image: Image;
+  };
   const rubySampleDigest = (mapping.image.dockerImageReference ?? '').split('@')[1] ?? '';
   add(data, {
     kind: 'Image',
@@ -117,9 +119,9 @@ function addFixtureImages(data: SeedData): {
     },
   });
 
-  const imported = readFixture<{ status: { images: { image: Image }[] } }>(
-    'imagestreamimport-swarm-helloworld.json',
-  );
+  const imported = readFixture('imagestreamimport-swarm-helloworld.json') as {
+    status: { images: { image: Image }[] };
+  };
   const swarm = imported.status.images[0]?.image;
   if (swarm) add(data, { kind: 'Image', apiVersion: 'image.openshift.io/v1', ...swarm });
 
@@ -127,10 +129,12 @@ function addFixtureImages(data: SeedData): {
   const listText = readFixtureText('registry-manifest-list-docker-v2-2arch.json');
   const list = JSON.parse(listText) as ManifestList;
   const listDigest = sha256(listText);
-  const config = readFixture<RegistryConfig>('registry-config-linux-amd64.json');
+  const config = readFixture('registry-config-linux-amd64.json') as RegistryConfig;
   for (const child of list.manifests) {
     const arch = child.platform.architecture;
-    const manifest = readFixture<RegistryManifest>(`registry-manifest-schema2-linux-${arch}.json`);
+    const manifest = readFixture(
+      `registry-manifest-schema2-linux-${arch}.json`,
+    ) as RegistryManifest;
     const pullSpec = `quay.io/example/hello-multiarch@${child.digest}`;
     add(
       data,
@@ -178,12 +182,12 @@ function manifestListImage(listDigest: string, list: ManifestList): Image {
 
 /** Real image streams, in their own namespaces; the CRC prune sample gets a failed import. */
 function addFixtureStreams(data: SeedData): void {
-  put(data, readFixture<ImageStream>('imagestream-origin-ruby-sample-docs.json'));
-  put(data, readFixture<ImageStream>('imagestream-wildfly.json'));
-  put(data, readFixture<ImageStream>('imagestream-ruby-20-centos7-isimage-spec.json'));
+  put(data, readFixture('imagestream-origin-ruby-sample-docs.json') as ImageStream);
+  put(data, readFixture('imagestream-wildfly.json') as ImageStream);
+  put(data, readFixture('imagestream-ruby-20-centos7-isimage-spec.json') as ImageStream);
 
   // A spec-only tag, plus a tag whose import failed.
-  const pythonStream = readFixture<ImageStream>('imagestream-python-prune-sample.json');
+  const pythonStream = readFixture('imagestream-python-prune-sample.json') as ImageStream;
   pythonStream.spec?.tags?.push({
     name: '3.99',
     annotations: null,

@@ -91,7 +91,7 @@ export function createClusterHttpClient(
     agent,
     got: got.extend({
       prefixUrl: `${cluster.server.replace(/\/+$/, '')}/`,
-      agent: isHttps ? { https: agent as https.Agent } : { http: agent },
+      agent: agent instanceof https.Agent ? { https: agent } : { http: agent },
       timeout: { request: options.attemptTimeoutMs },
       responseType: 'text',
       throwHttpErrors: true,

@@ -103,7 +103,7 @@ export function createFairScheduler(options: FairSchedulerOptions): FairSchedule
             },
             (err: unknown) => {
               finish();
-              reject(err);
+              reject(err instanceof Error ? err : new Error(String(err)));
             },
           );
         };

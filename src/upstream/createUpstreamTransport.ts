@@ -35,8 +35,8 @@ export interface UpstreamTransport {
   readonly scheduler: FairScheduler;
   readonly breaker: CircuitBreaker;
   /** Sockets of the pool: in use, and idle kept alive. */
-  sockets(): { active: number; idle: number };
-  close(): void;
+  readonly sockets: () => { active: number; idle: number };
+  readonly close: () => void;
 }
 
 /** Calls without an operation (the cluster probe, direct use in tests) share one queue. */

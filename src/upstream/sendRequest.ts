@@ -28,25 +28,25 @@ function fetchText(
       json: request.json,
       signal: call.signal,
       context: { deadlineAt: call.deadlineAt, resource: request.resource, budget: call.budget },
-      searchParams: request.searchParams as Record<string, string | number> | undefined,
+      searchParams: request.searchParams,
     });
     let oversized = false;
-    pending.on('downloadProgress', ({ transferred, total }) => {
+    void pending.on('downloadProgress', ({ transferred, total }) => {
       if (!oversized && Math.max(transferred, total ?? 0) > exchange.maxResponseBytes) {
         oversized = true;
         pending.cancel();
       }
     });
-    pending.then(
+    void pending.then(
       (res) =>
         resolve({
           statusCode: res.statusCode,
           statusMessage: res.statusMessage,
-          body: res.body as string,
+          body: res.body,
         }),
       (err: unknown) =>
         reject(
-          oversized
+          oversized || !(err instanceof Error)
             ? new GatewayError(
                 'UPSTREAM_UNAVAILABLE',
                 `cluster "${exchange.cluster}": the response is larger than ${exchange.maxResponseBytes} bytes`,

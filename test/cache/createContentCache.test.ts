@@ -17,7 +17,7 @@ import { startRedisServer, type RedisServer } from '../helpers/startRedisServer.
 const HEAP_OF_CACHE = fileURLToPath(new URL('./heapOfCache.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/cache/createContentCache.js', import.meta.url));
 
-const PYTHON = readFixture<Image>('image-python-3.8.12-schema2.json');
+const PYTHON = readFixture('image-python-3.8.12-schema2.json') as Image;
 const digestOf = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;
 /** The python image under another digest. */
 const imageOf = (n: number): Image => ({

@@ -4,7 +4,7 @@ import { createEntryCodec, type CacheKey } from '../../src/cache/createEntryCode
 import { readFixture } from '../../src/simulator/createSeed.js';
 import type { Image } from '../../src/upstream/types.js';
 
-const IMAGE = readFixture<Image>('image-python-3.8.12-schema2.json');
+const IMAGE = readFixture('image-python-3.8.12-schema2.json') as Image;
 const DIGEST = IMAGE.metadata.name!;
 const KEY: CacheKey = { cluster: 'east', digest: DIGEST };
 const NOW = 1_800_000_000_000;

@@ -170,7 +170,7 @@ describe('deploy/openshift: the passthrough gateway of `oc apply -k deploy/opens
     expect(podPort(base, 'http')).toBe('gateway:http');
     expect(podPort(base, config.port)).toBe('gateway:http');
     // ServeConfig gains metricsPort with the --metrics-port flag; until then, read it loosely.
-    const { metricsPort } = config as ServeConfig;
+    const { metricsPort } = config;
     expect(podPort(base, metricsPort as number)).toBe('gateway:metrics');
   });
 

@@ -107,9 +107,7 @@ function fittingValue(type: GraphQLInputType, draft: Draft, depth: number): unkn
   const inner = getNullableType(type);
   if (isListType(inner)) {
     const n = Math.floor(draft.rnd() * 4);
-    return Array.from({ length: n }, () =>
-      fittingValue(inner.ofType as GraphQLInputType, draft, depth + 1),
-    );
+    return Array.from({ length: n }, () => fittingValue(inner.ofType, draft, depth + 1));
   }
   if (isInputObjectType(inner)) {
     const out: Record<string, unknown> = {};
@@ -153,7 +151,7 @@ function generateValue(
   const inner = getNullableType(type);
   if (isListType(inner)) {
     const n = Math.floor(rnd() * 4);
-    return `[${Array.from({ length: n }, () => generateValue(inner.ofType as GraphQLInputType, rnd, strings, depth + 1)).join(', ')}]`;
+    return `[${Array.from({ length: n }, () => generateValue(inner.ofType, rnd, strings, depth + 1)).join(', ')}]`;
   }
   if (isInputObjectType(inner)) {
     const fields = Object.values(inner.getFields()).filter(() => rnd() < 0.85);

@@ -65,7 +65,7 @@ describe('callerIdentityOf', () => {
 
   it('ignores a cluster header sent as a list', () => {
     const identity = callerIdentityOf({
-      'x-cluster-authorization-east': ['Bearer one', 'Bearer two'] as unknown as string,
+      'x-cluster-authorization-east': ['Bearer one', 'Bearer two'],
     });
     expect(identity.clusterTokens).toBeUndefined();
   });

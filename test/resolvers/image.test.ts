@@ -14,8 +14,8 @@ import {
   type SimulatedClusters,
 } from '../helpers/startSimulatedClusters.js';
 
-const PYTHON = readFixture<WireImage>('image-python-3.8.12-schema2.json');
-const MINIMAL = readFixture<WireImage>('image-minimal-empty-metadata.json');
+const PYTHON = readFixture('image-python-3.8.12-schema2.json') as WireImage;
+const MINIMAL = readFixture('image-minimal-empty-metadata.json') as WireImage;
 const coordinates = { cluster: 'east', namespace: 'openshift', stream: 'python' };
 
 let clusters: SimulatedClusters;

@@ -29,9 +29,9 @@ import {
   type SimulatedClusters,
 } from '../helpers/startSimulatedClusters.js';
 
-const WILDFLY = readFixture<WireImageStream>('imagestream-wildfly.json');
-const RUBY = readFixture<WireImageStream>('imagestream-ruby-20-centos7-isimage-spec.json');
-const PRUNE = readFixture<WireImageStream>('imagestream-python-prune-sample.json');
+const WILDFLY = readFixture('imagestream-wildfly.json') as WireImageStream;
+const RUBY = readFixture('imagestream-ruby-20-centos7-isimage-spec.json') as WireImageStream;
+const PRUNE = readFixture('imagestream-python-prune-sample.json') as WireImageStream;
 
 let clusters: SimulatedClusters;
 let python: string;

@@ -22,8 +22,8 @@ describe('keyValues', () => {
   });
 
   it('reads the labels of a real image', () => {
-    const image = readFixture<{ image: Image }>(
-      'imagestreammapping-origin-ruby-sample-docs.json',
+    const image = (
+      readFixture('imagestreammapping-origin-ruby-sample-docs.json') as { image: Image }
     ).image;
     const labels = keyValues(image.dockerImageMetadata?.Config?.Labels);
     expect(labels.map((l) => l.key)).toEqual(

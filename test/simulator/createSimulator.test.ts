@@ -34,7 +34,7 @@ async function get(
 
 describe('the simulated image API', () => {
   it('serves discovery like the real API server, derived from the real discovery document', async () => {
-    const list = await get(`${B}`, {});
+    const list = await get(B, {});
     expect(list.status).toBe(200);
     const isimage = list.body.resources.find((r: any) => r.name === 'imagestreamimages');
     expect(isimage).toMatchObject({
@@ -109,7 +109,7 @@ describe('the simulated image API', () => {
   it('serves layers of a stream, including manifest-list children and the manifest blob', async () => {
     const layers = await get(`${B}/namespaces/openshift/imagestreams/hello-multiarch/layers`);
     expect(layers.status).toBe(200);
-    const entries = Object.entries(layers.body.images) as [string, any][];
+    const entries = Object.entries<any>(layers.body.images);
     expect(entries).toHaveLength(3);
     const list = entries.find(([, refs]) => refs.manifests);
     expect(list?.[1]).toMatchObject({ imageMissing: false, layers: null, config: null });

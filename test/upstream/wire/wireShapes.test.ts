@@ -19,16 +19,18 @@ import {
 
 /** Real public objects (fixtures/openshift/SOURCES.md) that are, or embed, an Image. */
 const IMAGES: Record<string, Image> = {
-  'image-minimal-empty-metadata.json': readFixture<Image>('image-minimal-empty-metadata.json'),
-  'image-python-3.8.12-schema2.json': readFixture<Image>('image-python-3.8.12-schema2.json'),
+  'image-minimal-empty-metadata.json': readFixture('image-minimal-empty-metadata.json') as Image,
+  'image-python-3.8.12-schema2.json': readFixture('image-python-3.8.12-schema2.json') as Image,
   // The documented mapping's image has no metadata of its own; the seed names it by digest.
   'imagestreammapping-origin-ruby-sample-docs.json .image, named': {
-    ...readFixture<{ image: Image }>('imagestreammapping-origin-ruby-sample-docs.json').image,
+    ...(readFixture('imagestreammapping-origin-ruby-sample-docs.json') as { image: Image }).image,
     metadata: { name: 'sha256:mapping' },
   },
-  'imagestreamimport-swarm-helloworld.json .status.images[0].image': readFixture<{
-    status: { images: { image: Image }[] };
-  }>('imagestreamimport-swarm-helloworld.json').status.images[0]?.image as Image,
+  'imagestreamimport-swarm-helloworld.json .status.images[0].image': (
+    readFixture('imagestreamimport-swarm-helloworld.json') as {
+      status: { images: { image: Image }[] };
+    }
+  ).status.images[0]?.image as Image,
 };
 
 const STREAMS = [
@@ -53,20 +55,20 @@ describe('wire shapes and the real objects of fixtures/openshift', () => {
   });
 
   it.each(STREAMS)('%s is an ImageStream', (name) => {
-    expect(fits(IMAGE_STREAM, readFixture<ImageStream>(name))).toBeUndefined();
+    expect(fits(IMAGE_STREAM, readFixture(name) as ImageStream)).toBeUndefined();
   });
 
   it('takes a list of those streams as an ImageStreamList', () => {
     const list = {
       kind: 'ImageStreamList',
       metadata: { resourceVersion: '5000', continue: '' },
-      items: STREAMS.map((name) => readFixture<ImageStream>(name)),
+      items: STREAMS.map((name) => readFixture(name) as ImageStream),
     };
     expect(fits(IMAGE_STREAM_LIST, list)).toBeUndefined();
   });
 
   it('takes a Status answered with 200 for none of the image kinds', () => {
-    const status = readFixture<unknown>('status-forbidden-403.json');
+    const status = readFixture('status-forbidden-403.json');
     expect(fits(IMAGE_STREAM_IMAGE, status)).toBe('image is undefined, not an object');
     expect(fits(IMAGE_STREAM_TAG, status)).toBe('image is undefined, not an object');
     expect(fits(IMAGE_STREAM_LAYERS, status)).toBe('blobs is undefined, not an object');
@@ -126,7 +128,7 @@ describe('wire shapes and the simulated API server’s answers', () => {
 
 describe('wire shapes refuse a broken object, naming where', () => {
   const python = IMAGES['image-python-3.8.12-schema2.json'] as Image;
-  const stream = readFixture<ImageStream>('imagestream-wildfly.json');
+  const stream = readFixture('imagestream-wildfly.json') as ImageStream;
 
   it.each([
     [
