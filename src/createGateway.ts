@@ -23,32 +23,32 @@ import type { Tracing } from './tracing/createTracing.js';
 export interface GatewayOptions {
   readonly registry: ClusterRegistry;
   readonly logger: Logger;
-  readonly auth?: AuthMode;
+  readonly auth?: AuthMode | undefined;
   /** Time budget of one GraphQL request, ms. */
-  readonly deadlineMs?: number;
+  readonly deadlineMs?: number | undefined;
   /** Upstream requests one operation may cause. */
-  readonly maxUpstreamRequests?: number;
-  readonly limits?: Partial<Limits>;
+  readonly maxUpstreamRequests?: number | undefined;
+  readonly limits?: Partial<Limits> | undefined;
   /** Depth, aliases, tokens, directives, cost and introspection. */
-  readonly queryLimits?: QueryLimits;
+  readonly queryLimits?: QueryLimits | undefined;
   /** Per-cluster deadline and concurrency of fan-outs (imageLocations). */
-  readonly fanOut?: FanOutOptions;
+  readonly fanOut?: FanOutOptions | undefined;
   /** Image content shared across requests (closed with the gateway). */
   readonly cache?: ContentCache | undefined;
   /** Cached signatures and annotations older than this are read again, ms. */
-  readonly cacheMutableTtlMs?: number;
+  readonly cacheMutableTtlMs?: number | undefined;
   /** How long an access review answer is reused for one identity, ms. */
-  readonly authzCacheTtlMs?: number;
+  readonly authzCacheTtlMs?: number | undefined;
   /** Prometheus metrics (the registry and cache report into the same object). */
-  readonly metrics?: Metrics;
+  readonly metrics?: Metrics | undefined;
   /** OpenTelemetry tracing (shut down with the gateway); off when absent. */
   readonly tracing?: Tracing | undefined;
   /** Timeouts and caps of the listeners; each defaults to its flag's default. */
-  readonly http?: Partial<ConnectionLimits> & { readonly maxResponseBytes?: number };
+  readonly http?: (Partial<ConnectionLimits> & { readonly maxResponseBytes?: number }) | undefined;
   /** Browser origins allowed to call (CORS). */
-  readonly corsOrigins?: readonly string[];
+  readonly corsOrigins?: readonly string[] | undefined;
   /** /metrics is served by listenMetrics only (a port that no Route exposes). */
-  readonly separateMetrics?: boolean;
+  readonly separateMetrics?: boolean | undefined;
 }
 
 export interface Gateway {

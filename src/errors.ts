@@ -23,17 +23,17 @@ export interface UpstreamInfo {
   /** The Status `reason` (NotFound, Forbidden, ServerTimeout…) or the HTTP reason phrase. */
   reason: string;
   /** For 404s: which of the three resources was missing (imagestreams, imagestreamimage, images). */
-  kind?: string;
+  kind?: string | undefined;
 }
 
 export interface GatewayErrorOptions {
-  cluster?: string;
-  upstream?: UpstreamInfo;
+  cluster?: string | undefined;
+  upstream?: UpstreamInfo | undefined;
   cause?: unknown;
   /** The HTTP status of the whole response, for errors raised before execution. */
-  httpStatus?: number;
+  httpStatus?: number | undefined;
   /** A machine-readable refinement of the code (e.g. UPSTREAM_BUDGET_EXHAUSTED). */
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /**

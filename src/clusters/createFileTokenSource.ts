@@ -4,9 +4,9 @@ import { ConfigError } from '../config/ConfigError.js';
 
 export interface FileTokenSourceOptions {
   /** Re-read the file when the last read is older than this (ms). Default 60 s, like client-go. */
-  readonly refreshMs?: number;
-  readonly now?: () => number;
-  readonly onReadError?: (err: unknown) => void;
+  readonly refreshMs?: number | undefined;
+  readonly now?: (() => number) | undefined;
+  readonly onReadError?: ((err: unknown) => void) | undefined;
 }
 
 /**

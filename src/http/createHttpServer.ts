@@ -30,10 +30,12 @@ export interface HttpServerOptions {
   readonly metrics: Metrics;
   readonly limits: ConnectionLimits;
   /** GraphQL on /graphql (and GraphiQL for browsers); absent on the metrics listener. */
-  readonly graphql?: {
-    readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
-    readonly graphiql: GraphiQLAssets | undefined;
-  };
+  readonly graphql?:
+    | {
+        readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+        readonly graphiql: GraphiQLAssets | undefined;
+      }
+    | undefined;
   /** Serve /metrics and /readyz here (not on the public port when a metrics port is set). */
   readonly serveMetrics: boolean;
   readonly readiness: () => Promise<unknown>;

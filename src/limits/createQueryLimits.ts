@@ -87,7 +87,12 @@ export function createQueryLimits(
     },
   };
   return {
-    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), costPlugin],
+    // Armor types its plugins for BaseContext; a plugin for any context serves ours (Apollo's
+    // plugin type is invariant in its context, hence the double cast).
+    plugins: [
+      ...(protection.plugins as unknown as ApolloServerPlugin<GatewayContext>[]),
+      costPlugin,
+    ],
     validationRules: protection.validationRules,
   };
 }

@@ -4,12 +4,12 @@ import { seededRandom } from './seededRandom.js';
 /** A scripted fault: the next `times` requests that match get it. */
 export interface FaultRule {
   /** Only requests for this resource (e.g. `imagestreamimages`, `imagestreams/layers`). */
-  readonly resource?: string;
+  readonly resource?: string | undefined;
   /** Only requests whose decoded path contains this text. */
-  readonly pathIncludes?: string;
+  readonly pathIncludes?: string | undefined;
   readonly fault: Fault;
   /** How many matching requests get the fault (default 1; Infinity for all). */
-  times?: number;
+  times?: number | undefined;
 }
 
 /** Faults drawn at random for a share of requests, from a seeded generator (reproducible). */
@@ -19,7 +19,7 @@ export interface RandomFaults {
   readonly seed: number;
   readonly faults: readonly Fault[];
   /** Only requests for this resource. */
-  readonly resource?: string;
+  readonly resource?: string | undefined;
 }
 
 /**

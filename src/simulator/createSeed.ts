@@ -28,11 +28,11 @@ export interface SeedData {
 
 export interface SeedOptions {
   /** Streams generated in namespace `bench` (default 10). */
-  readonly benchStreams?: number;
+  readonly benchStreams?: number | undefined;
   /** Images in each of those streams' history (default 12). */
-  readonly benchImagesPerStream?: number;
+  readonly benchImagesPerStream?: number | undefined;
   /** Extra metadata bytes per generated bench image (labels), to test large payloads (default 0). */
-  readonly benchLabelBytes?: number;
+  readonly benchLabelBytes?: number | undefined;
 }
 
 const SCHEMA2_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';

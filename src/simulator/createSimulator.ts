@@ -38,18 +38,18 @@ export type { RequestRecord } from './createRequestLog.js';
  */
 export interface SimulatorOptions {
   readonly name: string;
-  readonly port?: number;
-  readonly host?: string;
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
   /** Added before every answer. */
-  readonly latencyMs?: number;
+  readonly latencyMs?: number | undefined;
   /** Serve HTTPS with this key and certificate (PEM). */
-  readonly tls?: { readonly key: string; readonly cert: string };
-  readonly seed?: SeedData;
-  readonly seedOptions?: SeedOptions;
+  readonly tls?: { readonly key: string; readonly cert: string } | undefined;
+  readonly seed?: SeedData | undefined;
+  readonly seedOptions?: SeedOptions | undefined;
   /** Tokens and what they may read; default: `demo-token-<name>` reads everything. */
-  readonly tokens?: Readonly<Record<string, TokenGrant>>;
+  readonly tokens?: Readonly<Record<string, TokenGrant>> | undefined;
   /** How many request records to keep (counters are always exact). Default 100000. */
-  readonly maxRecords?: number;
+  readonly maxRecords?: number | undefined;
 }
 
 export interface Simulator {

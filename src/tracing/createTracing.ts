@@ -37,7 +37,11 @@ export interface TracingOptions {
 export function createTracing(options: TracingOptions): Tracing {
   const processor = options.exporter
     ? new SimpleSpanProcessor(options.exporter)
-    : new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpEndpoint }));
+    : new BatchSpanProcessor(
+        new OTLPTraceExporter(
+          options.otlpEndpoint === undefined ? {} : { url: options.otlpEndpoint },
+        ),
+      );
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'openshift-image-gateway' }),
     spanProcessors: [processor],

@@ -6,26 +6,26 @@
  */
 
 export interface ObjectMeta {
-  name?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  creationTimestamp?: string | null;
-  generation?: number;
-  labels?: Record<string, string> | null;
-  annotations?: Record<string, string> | null;
+  name?: string | undefined;
+  namespace?: string | undefined;
+  uid?: string | undefined;
+  resourceVersion?: string | undefined;
+  creationTimestamp?: string | null | undefined;
+  generation?: number | undefined;
+  labels?: Record<string, string> | null | undefined;
+  annotations?: Record<string, string> | null | undefined;
 }
 
 export interface ListMeta {
-  resourceVersion?: string;
-  continue?: string;
-  remainingItemCount?: number;
+  resourceVersion?: string | undefined;
+  continue?: string | undefined;
+  remainingItemCount?: number | undefined;
 }
 
 export interface ImageLayer {
   name: string;
-  size?: number | null;
-  mediaType?: string;
+  size?: number | null | undefined;
+  mediaType?: string | undefined;
 }
 
 export interface ImageManifest {
@@ -34,134 +34,134 @@ export interface ImageManifest {
   manifestSize: number;
   architecture: string;
   os: string;
-  variant?: string;
+  variant?: string | undefined;
 }
 
 export interface SignatureCondition {
   type: string;
   status: string;
-  lastProbeTime?: string | null;
-  lastTransitionTime?: string | null;
-  reason?: string;
-  message?: string;
+  lastProbeTime?: string | null | undefined;
+  lastTransitionTime?: string | null | undefined;
+  reason?: string | undefined;
+  message?: string | undefined;
 }
 
 export interface SignatureGenericEntity {
-  organization?: string;
-  commonName?: string;
+  organization?: string | undefined;
+  commonName?: string | undefined;
 }
 
 export interface SignatureSubject extends SignatureGenericEntity {
-  publicKeyID?: string;
+  publicKeyID?: string | undefined;
 }
 
 export interface ImageSignature {
-  metadata?: ObjectMeta;
+  metadata?: ObjectMeta | undefined;
   type: string;
   content: string;
-  conditions?: SignatureCondition[] | null;
-  imageIdentity?: string;
-  signedClaims?: Record<string, string> | null;
-  created?: string | null;
-  issuedBy?: SignatureGenericEntity | null;
-  issuedTo?: SignatureSubject | null;
+  conditions?: SignatureCondition[] | null | undefined;
+  imageIdentity?: string | undefined;
+  signedClaims?: Record<string, string> | null | undefined;
+  created?: string | null | undefined;
+  issuedBy?: SignatureGenericEntity | null | undefined;
+  issuedTo?: SignatureSubject | null | undefined;
 }
 
 /** DockerConfig: every field `omitempty`. */
 export interface DockerConfig {
-  Hostname?: string;
-  User?: string;
-  ExposedPorts?: Record<string, unknown> | null;
-  Env?: string[] | null;
-  Cmd?: string[] | null;
-  Entrypoint?: string[] | null;
-  Image?: string;
-  Volumes?: Record<string, unknown> | null;
-  WorkingDir?: string;
-  Labels?: Record<string, string> | null;
+  Hostname?: string | undefined;
+  User?: string | undefined;
+  ExposedPorts?: Record<string, unknown> | null | undefined;
+  Env?: string[] | null | undefined;
+  Cmd?: string[] | null | undefined;
+  Entrypoint?: string[] | null | undefined;
+  Image?: string | undefined;
+  Volumes?: Record<string, unknown> | null | undefined;
+  WorkingDir?: string | undefined;
+  Labels?: Record<string, string> | null | undefined;
 }
 
 /** DockerImage (apiVersion `image.openshift.io/1.0`, or `1.0` on older servers). */
 export interface DockerImage {
-  kind?: string;
-  apiVersion?: string;
-  Id?: string;
-  Parent?: string;
-  Comment?: string;
-  Created?: string | null;
-  Container?: string;
-  ContainerConfig?: DockerConfig | null;
-  DockerVersion?: string;
-  Author?: string;
-  Config?: DockerConfig | null;
-  Architecture?: string;
-  Size?: number;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  Id?: string | undefined;
+  Parent?: string | undefined;
+  Comment?: string | undefined;
+  Created?: string | null | undefined;
+  Container?: string | undefined;
+  ContainerConfig?: DockerConfig | null | undefined;
+  DockerVersion?: string | undefined;
+  Author?: string | undefined;
+  Config?: DockerConfig | null | undefined;
+  Architecture?: string | undefined;
+  Size?: number | undefined;
 }
 
 export interface Image {
-  kind?: string;
-  apiVersion?: string;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
   metadata: ObjectMeta;
-  dockerImageReference?: string;
-  dockerImageMetadata?: DockerImage | null;
-  dockerImageMetadataVersion?: string;
-  dockerImageManifest?: string;
-  dockerImageLayers?: ImageLayer[] | null;
-  signatures?: ImageSignature[] | null;
-  dockerImageSignatures?: string[] | null;
-  dockerImageManifestMediaType?: string;
-  dockerImageConfig?: string;
-  dockerImageManifests?: ImageManifest[] | null;
+  dockerImageReference?: string | undefined;
+  dockerImageMetadata?: DockerImage | null | undefined;
+  dockerImageMetadataVersion?: string | undefined;
+  dockerImageManifest?: string | undefined;
+  dockerImageLayers?: ImageLayer[] | null | undefined;
+  signatures?: ImageSignature[] | null | undefined;
+  dockerImageSignatures?: string[] | null | undefined;
+  dockerImageManifestMediaType?: string | undefined;
+  dockerImageConfig?: string | undefined;
+  dockerImageManifests?: ImageManifest[] | null | undefined;
 }
 
 export interface ImageStreamImage {
-  kind?: string;
-  apiVersion?: string;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
   metadata: ObjectMeta;
   image: Image;
 }
 
 export interface ObjectReference {
-  kind?: string;
-  name?: string;
-  namespace?: string;
+  kind?: string | undefined;
+  name?: string | undefined;
+  namespace?: string | undefined;
 }
 
 export interface TagReference {
   name: string;
-  annotations?: Record<string, string> | null;
-  from?: ObjectReference | null;
-  reference?: boolean;
-  generation?: number | null;
+  annotations?: Record<string, string> | null | undefined;
+  from?: ObjectReference | null | undefined;
+  reference?: boolean | undefined;
+  generation?: number | null | undefined;
   importPolicy?: { insecure?: boolean; scheduled?: boolean; importMode?: string };
-  referencePolicy?: { type?: string };
+  referencePolicy?: { type?: string } | undefined;
 }
 
 export interface TagEvent {
-  created?: string | null;
+  created?: string | null | undefined;
   dockerImageReference: string;
   image: string;
-  generation?: number | null;
+  generation?: number | null | undefined;
 }
 
 export interface TagEventCondition {
   type: string;
   status: string;
-  lastTransitionTime?: string | null;
-  reason?: string;
-  message?: string;
-  generation?: number | null;
+  lastTransitionTime?: string | null | undefined;
+  reason?: string | undefined;
+  message?: string | undefined;
+  generation?: number | null | undefined;
 }
 
 export interface NamedTagEventList {
   tag: string;
-  items?: TagEvent[] | null;
-  conditions?: TagEventCondition[] | null;
+  items?: TagEvent[] | null | undefined;
+  conditions?: TagEventCondition[] | null | undefined;
 }
 
 export interface ImageStream {
-  kind?: string;
-  apiVersion?: string;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
   metadata: ObjectMeta;
   spec?: {
     lookupPolicy?: { local?: boolean };
@@ -176,38 +176,38 @@ export interface ImageStream {
 }
 
 export interface ImageStreamList {
-  kind?: string;
-  apiVersion?: string;
-  metadata?: ListMeta;
-  items?: ImageStream[] | null;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata?: ListMeta | undefined;
+  items?: ImageStream[] | null | undefined;
 }
 
 export interface ImageStreamTag {
-  kind?: string;
-  apiVersion?: string;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
   metadata: ObjectMeta;
-  tag?: TagReference | null;
-  generation?: number;
+  tag?: TagReference | null | undefined;
+  generation?: number | undefined;
   image: Image;
 }
 
 export interface ImageList {
-  kind?: string;
-  apiVersion?: string;
-  metadata?: ListMeta;
-  items?: Image[] | null;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata?: ListMeta | undefined;
+  items?: Image[] | null | undefined;
 }
 
 export interface ImageBlobReferences {
-  imageMissing?: boolean;
-  layers?: string[] | null;
-  config?: string | null;
-  manifests?: string[] | null;
+  imageMissing?: boolean | undefined;
+  layers?: string[] | null | undefined;
+  config?: string | null | undefined;
+  manifests?: string[] | null | undefined;
 }
 
 export interface ImageStreamLayers {
-  kind?: string;
-  apiVersion?: string;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
   metadata: ObjectMeta;
   blobs: Record<string, { size: number | null; mediaType: string }>;
   images: Record<string, ImageBlobReferences>;
@@ -215,19 +215,19 @@ export interface ImageStreamLayers {
 
 /** authorization.k8s.io/v1 SelfSubjectAccessReview, as answered (status only is read). */
 export interface SelfSubjectAccessReview {
-  kind?: string;
-  apiVersion?: string;
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
   status: { allowed: boolean; denied?: boolean; reason?: string };
 }
 
 /** The Kubernetes `Status` object (apimachinery metav1.Status). */
 export interface Status {
   kind: 'Status';
-  apiVersion?: string;
-  metadata?: ListMeta;
-  status?: string;
-  message?: string;
-  reason?: string;
+  apiVersion?: string | undefined;
+  metadata?: ListMeta | undefined;
+  status?: string | undefined;
+  message?: string | undefined;
+  reason?: string | undefined;
   details?: {
     name?: string;
     group?: string;
@@ -235,13 +235,13 @@ export interface Status {
     causes?: { reason?: string; message?: string; field?: string }[];
     retryAfterSeconds?: number;
   };
-  code?: number;
+  code?: number | undefined;
 }
 
 /** GET /version (k8s.io/apimachinery version.Info). */
 export interface VersionInfo {
-  major?: string;
-  minor?: string;
-  gitVersion?: string;
-  platform?: string;
+  major?: string | undefined;
+  minor?: string | undefined;
+  gitVersion?: string | undefined;
+  platform?: string | undefined;
 }

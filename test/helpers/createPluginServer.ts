@@ -74,7 +74,10 @@ export async function createPluginServer(
         bearerToken: options.bearerToken,
       });
       const response = await apollo.executeOperation(
-        { query, operationName: options.operationName },
+        {
+          query,
+          ...(options.operationName === undefined ? {} : { operationName: options.operationName }),
+        },
         { contextValue: context },
       );
       if (response.body.kind !== 'single') throw new Error('expected a single result');
