@@ -10,10 +10,14 @@ const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 50);
 // LOAD_NO_CACHE=1 measures the gateway without its content cache (every image from upstream).
 const CACHE = process.env.LOAD_NO_CACHE ? ['--cache-max-bytes', '0'] : [];
 
-const child = spawn(process.execPath, ['dist/main.js', '--demo', '--port', '0', '--log-level', 'warn', ...CACHE], {
-  env: { ...process.env, NODE_ENV: 'production' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  ['dist/main.js', '--demo', '--port', '0', '--log-level', 'warn', ...CACHE],
+  {
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const url = await new Promise((resolve, reject) => {
   let out = '';
   child.stdout.on('data', (d) => {
@@ -24,24 +28,47 @@ const url = await new Promise((resolve, reject) => {
   child.on('exit', () => reject(new Error('the demo exited')));
 });
 const rssMiB = () => {
-  const line = readFileSync(`/proc/${child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Math.round(Number(line.split(/\s+/)[1]) / 1024);
 };
 
-const post = (body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+const post = (body) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then((r) => r.json());
 // Ten images of one stream, with layers, config and the stream: a typical UI page.
-const stream = await post({ query: '{ imageStream(cluster: "east", namespace: "bench", name: "stream-000") { tags { name history { digest } } } }' });
-const digests = stream.data.imageStream.tags.find((t) => t.name === 'latest').history.map((e) => e.digest).slice(0, 10);
+const stream = await post({
+  query:
+    '{ imageStream(cluster: "east", namespace: "bench", name: "stream-000") { tags { name history { digest } } } }',
+});
+const digests = stream.data.imageStream.tags
+  .find((t) => t.name === 'latest')
+  .history.map((e) => e.digest)
+  .slice(0, 10);
 const body = JSON.stringify({
-  query: 'query Page($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name image { totalLayerSize layers { name size } dockerImageMetadata { config { env { name value } labels { key value } } } } stream { name } } }',
-  variables: { refs: digests.map((d) => ({ cluster: 'east', namespace: 'bench', name: `stream-000@${d}` })) },
+  query:
+    'query Page($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name image { totalLayerSize layers { name size } dockerImageMetadata { config { env { name value } labels { key value } } } } stream { name } } }',
+  variables: {
+    refs: digests.map((d) => ({ cluster: 'east', namespace: 'bench', name: `stream-000@${d}` })),
+  },
 });
 for (let i = 0; i < 50; i++) await post(JSON.parse(body));
 const before = rssMiB();
 
 const samples = [];
 const sampler = setInterval(() => samples.push(rssMiB()), 10_000);
-const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: SECONDS });
+const result = await autocannon({
+  url,
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body,
+  connections: CONNECTIONS,
+  duration: SECONDS,
+});
 clearInterval(sampler);
 const after = rssMiB();
 await new Promise((r) => setTimeout(r, 2000));

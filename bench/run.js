@@ -27,8 +27,30 @@ const median = (xs) => {
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** One simulated cluster in its own process; seeded exactly like createSeed(name, options) here. */
-async function startSimulator(name, { latencyMs = LATENCY_MS, benchStreams = 10, benchImages = 12, labelBytes = 0 } = {}) {
-  const child = spawn(process.execPath, ['dist/main.js', 'simulate', '--name', name, '--port', '0', '--latency-ms', String(latencyMs), '--bench-streams', String(benchStreams), '--bench-images', String(benchImages), '--label-bytes', String(labelBytes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startSimulator(
+  name,
+  { latencyMs = LATENCY_MS, benchStreams = 10, benchImages = 12, labelBytes = 0 } = {},
+) {
+  const child = spawn(
+    process.execPath,
+    [
+      'dist/main.js',
+      'simulate',
+      '--name',
+      name,
+      '--port',
+      '0',
+      '--latency-ms',
+      String(latencyMs),
+      '--bench-streams',
+      String(benchStreams),
+      '--bench-images',
+      String(benchImages),
+      '--label-bytes',
+      String(labelBytes),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   children.push(child);
   const url = await new Promise((resolve, reject) => {
     let out = '';
@@ -39,30 +61,52 @@ async function startSimulator(name, { latencyMs = LATENCY_MS, benchStreams = 10,
     });
     child.on('exit', () => reject(new Error('simulator exited')));
   });
-  const data = createSeed(name, { benchStreams, benchImagesPerStream: benchImages, benchLabelBytes: labelBytes });
+  const data = createSeed(name, {
+    benchStreams,
+    benchImagesPerStream: benchImages,
+    benchLabelBytes: labelBytes,
+  });
   return {
     name,
     url,
     data,
-    stats: async (resource = 'imagestreamimages') => (await fetch(`${url}/_simulator/stats?resource=${resource}`)).json(),
+    stats: async (resource = 'imagestreamimages') =>
+      (await fetch(`${url}/_simulator/stats?resource=${resource}`)).json(),
     reset: () => fetch(`${url}/_simulator/reset`, { method: 'POST' }).then((r) => r.text()),
     stop: () => child.kill('SIGTERM'),
   };
 }
 
 async function startGateway(sims, { cache = false } = {}) {
-  const connections = sims.map((sim) => ({ name: sim.name, server: sim.url, insecureSkipTlsVerify: false, token: () => `demo-token-${sim.name}` }));
-  const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
+  const connections = sims.map((sim) => ({
+    name: sim.name,
+    server: sim.url,
+    insecureSkipTlsVerify: false,
+    token: () => `demo-token-${sim.name}`,
+  }));
+  const logger = createLogger({
+    level: 'silent',
+    destination: new Writable({ write: (_c, _e, done) => done() }),
+  });
   const registry = createClusterRegistry(connections, DEFAULT_UPSTREAM_OPTIONS, logger);
-  const gateway = await createGateway({ registry, logger, cache: cache ? createContentCache({ maxBytes: 256 * 1024 * 1024, ttlMs: 3_600_000 }) : undefined });
+  const gateway = await createGateway({
+    registry,
+    logger,
+    cache: cache
+      ? createContentCache({ maxBytes: 256 * 1024 * 1024, ttlMs: 3_600_000 })
+      : undefined,
+  });
   const url = await gateway.listen(0, '127.0.0.1');
   return { url, gateway };
 }
 
 function refsOf(sim, count, streams = Infinity) {
   const refs = [];
-  for (const [name, stream] of [...sim.data.streams.get('bench').entries()].sort().slice(0, streams)) {
-    for (const item of stream.status.tags.find((t) => t.tag === 'latest').items) refs.push({ cluster: sim.name, namespace: 'bench', name: `${name}@${item.image}` });
+  for (const [name, stream] of [...sim.data.streams.get('bench').entries()]
+    .sort()
+    .slice(0, streams)) {
+    for (const item of stream.status.tags.find((t) => t.tag === 'latest').items)
+      refs.push({ cluster: sim.name, namespace: 'bench', name: `${name}@${item.image}` });
   }
   return refs.slice(0, count);
 }
@@ -70,17 +114,34 @@ function refsOf(sim, count, streams = Infinity) {
 const QUERY = `query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name image { name totalLayerSize layers { name size } dockerImageMetadata { config { env { name value } labels { key value } } } } } }`;
 
 async function gql(url, refs) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { refs } }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: QUERY, variables: { refs } }),
+  });
   const body = await res.json();
   if (body.errors) throw new Error(JSON.stringify(body.errors[0]));
   return body;
 }
 
 function directClient(sim) {
-  const client = got.extend({ prefixUrl: `${sim.url}/`, headers: { authorization: `Bearer demo-token-${sim.name}` }, agent: { http: new http.Agent({ keepAlive: true, maxSockets: 128 }) } });
+  const client = got.extend({
+    prefixUrl: `${sim.url}/`,
+    headers: { authorization: `Bearer demo-token-${sim.name}` },
+    agent: { http: new http.Agent({ keepAlive: true, maxSockets: 128 }) },
+  });
   return async (refs) => {
-    const bodies = await Promise.all(refs.map((r) => client.get(`apis/image.openshift.io/v1/namespaces/${r.namespace}/imagestreamimages/${r.name}`).text()));
-    return { parsed: bodies.map((b) => JSON.parse(b)), bytes: bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) };
+    const bodies = await Promise.all(
+      refs.map((r) =>
+        client
+          .get(`apis/image.openshift.io/v1/namespaces/${r.namespace}/imagestreamimages/${r.name}`)
+          .text(),
+      ),
+    );
+    return {
+      parsed: bodies.map((b) => JSON.parse(b)),
+      bytes: bodies.reduce((n, b) => n + Buffer.byteLength(b), 0),
+    };
   };
 }
 
@@ -91,7 +152,10 @@ async function interleave(a, b) {
   const wall = { a: [], b: [] };
   const cpu = { a: [], b: [] };
   for (let i = 0; i < ROUNDS; i++) {
-    for (const [side, fn] of [['a', a], ['b', b]]) {
+    for (const [side, fn] of [
+      ['a', a],
+      ['b', b],
+    ]) {
       const c = process.cpuUsage();
       const t = performance.now();
       await fn();
@@ -108,7 +172,10 @@ async function fanOut() {
   const { url, gateway } = await startGateway([sim]);
   const refs = refsOf(sim, 100);
   const direct = directClient(sim);
-  const r = await interleave(() => direct(refs), () => gql(url, refs));
+  const r = await interleave(
+    () => direct(refs),
+    () => gql(url, refs),
+  );
   await sim.reset();
   await gql(url, refs);
   const stats = await sim.stats();
@@ -141,15 +208,24 @@ async function dedupAndWarm() {
     refs: refs.length,
     distinctImages: 40,
     distinctStreams: 4,
-    coldCalls: { imagestreamimages: cold.imagestreamimages ?? 0, imagestreams: cold.imagestreams ?? 0 },
-    warmCalls: { imagestreamimages: warm.imagestreamimages ?? 0, imagestreams: warm.imagestreams ?? 0 },
+    coldCalls: {
+      imagestreamimages: cold.imagestreamimages ?? 0,
+      imagestreams: cold.imagestreams ?? 0,
+    },
+    warmCalls: {
+      imagestreamimages: warm.imagestreamimages ?? 0,
+      imagestreams: warm.imagestreams ?? 0,
+    },
   };
 }
 
 /** The physical limit for serving: node:http + graphql-js on the same schema, answering from memory. */
 async function startMinimalServer(sim, refs) {
   const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
-  const kv = (m) => Object.keys(m ?? {}).sort().map((key) => ({ key, value: m[key] }));
+  const kv = (m) =>
+    Object.keys(m ?? {})
+      .sort()
+      .map((key) => ({ key, value: m[key] }));
   const items = refs.map((ref) => {
     const image = sim.data.images.get(ref.name.split('@')[1]);
     const config = image.dockerImageMetadata?.Config ?? {};
@@ -159,7 +235,15 @@ async function startMinimalServer(sim, refs) {
         name: image.metadata.name,
         totalLayerSize: image.dockerImageLayers.reduce((n, l) => n + l.size, 0),
         layers: image.dockerImageLayers,
-        dockerImageMetadata: { config: { env: (config.Env ?? []).map((e) => ({ name: e.slice(0, e.indexOf('=')), value: e.slice(e.indexOf('=') + 1) })), labels: kv(config.Labels) } },
+        dockerImageMetadata: {
+          config: {
+            env: (config.Env ?? []).map((e) => ({
+              name: e.slice(0, e.indexOf('=')),
+              value: e.slice(e.indexOf('=') + 1),
+            })),
+            labels: kv(config.Labels),
+          },
+        },
       },
     };
   });
@@ -171,12 +255,18 @@ async function startMinimalServer(sim, refs) {
       const { query, variables } = JSON.parse(Buffer.concat(chunks).toString());
       const result = await graphql({ schema, source: query, rootValue, variableValues: variables });
       const text = JSON.stringify(result);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     });
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}/graphql`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/graphql`,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 async function throughput() {
@@ -187,7 +277,16 @@ async function throughput() {
   await gql(url, refs);
   const body = JSON.stringify({ query: QUERY, variables: { refs } });
   const run = async (target) =>
-    (await autocannon({ url: target, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 20, duration: 5 })).requests.average;
+    (
+      await autocannon({
+        url: target,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections: 20,
+        duration: 5,
+      })
+    ).requests.average;
   const gatewayRps = await run(url);
   const minimalRps = await run(minimal.url);
   await sim.reset();
@@ -206,12 +305,19 @@ async function throughput() {
 }
 
 async function payload() {
-  const sim = await startSimulator('payload', { benchStreams: 10, benchImages: 10, labelBytes: 50_000 });
+  const sim = await startSimulator('payload', {
+    benchStreams: 10,
+    benchImages: 10,
+    labelBytes: 50_000,
+  });
   const { url, gateway } = await startGateway([sim]);
   const refs = refsOf(sim, 100);
   const direct = directClient(sim);
   const { bytes } = await direct(refs);
-  const r = await interleave(() => direct(refs), () => gql(url, refs));
+  const r = await interleave(
+    () => direct(refs),
+    () => gql(url, refs),
+  );
   await gateway.close();
   sim.stop();
   const mib = bytes / 1024 / 1024;
@@ -231,26 +337,57 @@ async function coldWarm() {
   const cold = await startGateway(sims);
   const warm = await startGateway(sims, { cache: true });
   const refs = sims.flatMap((sim) => refsOf(sim, 34));
-  const r = await interleave(() => gql(cold.url, refs), () => gql(warm.url, refs));
+  const r = await interleave(
+    () => gql(cold.url, refs),
+    () => gql(warm.url, refs),
+  );
   await Promise.all(sims.map((s) => s.reset()));
   await gql(warm.url, refs);
-  const warmCalls = (await Promise.all(sims.map((s) => s.stats()))).reduce((n, s) => n + (s.counts['*'] ?? 0), 0);
+  const warmCalls = (await Promise.all(sims.map((s) => s.stats()))).reduce(
+    (n, s) => n + (s.counts['*'] ?? 0),
+    0,
+  );
   await Promise.all(sims.map((s) => s.reset()));
   await gql(cold.url, refs);
-  const coldCalls = (await Promise.all(sims.map((s) => s.stats()))).reduce((n, s) => n + (s.counts['*'] ?? 0), 0);
+  const coldCalls = (await Promise.all(sims.map((s) => s.stats()))).reduce(
+    (n, s) => n + (s.counts['*'] ?? 0),
+    0,
+  );
   await cold.gateway.close();
   await warm.gateway.close();
   sims.forEach((s) => s.stop());
-  return { images: refs.length, clusters: 3, coldMs: round(r.aMs), warmMs: round(r.bMs), coldCalls, warmCalls };
+  return {
+    images: refs.length,
+    clusters: 3,
+    coldMs: round(r.aMs),
+    warmMs: round(r.bMs),
+    coldCalls,
+    warmCalls,
+  };
 }
 
 async function locations() {
-  const sims = await Promise.all(['east', 'west', 'north'].map((name) => startSimulator(name, { benchStreams: 50, benchImages: 3 })));
+  const sims = await Promise.all(
+    ['east', 'west', 'north'].map((name) =>
+      startSimulator(name, { benchStreams: 50, benchImages: 3 }),
+    ),
+  );
   const { url, gateway } = await startGateway(sims);
-  const digest = sims[0].data.streams.get('shared').get('base').status.tags.find((t) => t.tag === 'latest').items[0].image;
-  const query = JSON.stringify({ query: `{ imageLocations(digest: "${digest}") { cluster { name } namespace stream tags } }` });
+  const digest = sims[0].data.streams
+    .get('shared')
+    .get('base')
+    .status.tags.find((t) => t.tag === 'latest').items[0].image;
+  const query = JSON.stringify({
+    query: `{ imageLocations(digest: "${digest}") { cluster { name } namespace stream tags } }`,
+  });
   const run = async () => {
-    const body = await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: query })).json();
+    const body = await (
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: query,
+      })
+    ).json();
     if (body.errors) throw new Error(JSON.stringify(body.errors[0]));
     return body.data.imageLocations.length;
   };
@@ -263,11 +400,23 @@ async function locations() {
   }
   await Promise.all(sims.map((s) => s.reset()));
   const found = await run();
-  const calls = (await Promise.all(sims.map((s) => s.stats()))).reduce((n, s) => n + (s.counts['*'] ?? 0), 0);
-  const streams = sims.reduce((n, sim) => n + [...sim.data.streams.values()].reduce((m, s) => m + s.size, 0), 0);
+  const calls = (await Promise.all(sims.map((s) => s.stats()))).reduce(
+    (n, s) => n + (s.counts['*'] ?? 0),
+    0,
+  );
+  const streams = sims.reduce(
+    (n, sim) => n + [...sim.data.streams.values()].reduce((m, s) => m + s.size, 0),
+    0,
+  );
   await gateway.close();
   sims.forEach((s) => s.stop());
-  return { clusters: 3, streamsScanned: streams, locationsFound: found, medianMs: round(median(times)), upstreamCalls: calls };
+  return {
+    clusters: 3,
+    streamsScanned: streams,
+    locationsFound: found,
+    medianMs: round(median(times)),
+    upstreamCalls: calls,
+  };
 }
 
 try {
@@ -283,7 +432,14 @@ try {
     coldWarm: await coldWarm(),
     locations: await locations(),
   };
-  const { fanOut: f, dedupAndWarm: d, throughput: t, payload: p, coldWarm: c, locations: l } = results;
+  const {
+    fanOut: f,
+    dedupAndWarm: d,
+    throughput: t,
+    payload: p,
+    coldWarm: c,
+    locations: l,
+  } = results;
   const md = `# Benchmark results
 
 Simulated API servers in their own processes, ${LATENCY_MS} ms latency per call (0 for throughput), ${ROUNDS} interleaved rounds, Node ${results.node}, ${results.date}.
@@ -310,7 +466,10 @@ Simulated API servers in their own processes, ${LATENCY_MS} ms latency per call 
   // Recorded in the tracked bench/results/ only when asked (BENCH_RECORD=1); else results/local/.
   const dir = process.env.BENCH_RECORD ? './results/' : './results/local/';
   mkdirSync(new URL(dir, import.meta.url), { recursive: true });
-  writeFileSync(new URL(`${dir}latest.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(
+    new URL(`${dir}latest.json`, import.meta.url),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
   writeFileSync(new URL(`${dir}latest.md`, import.meta.url), md);
   console.log(md);
 } finally {

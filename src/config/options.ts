@@ -1,7 +1,7 @@
 /**
  * Every command-line option of `image-gateway`, in one table: argv parsing, the
  * IMAGE_GATEWAY_<OPTION> environment variables, `--help` and the README's flag table are all
- * derived from it (test/config/options.test.ts keeps the README equal to it). A default lives
+ * derived from it (test/e2e/readme.test.ts keeps the README's table equal to it). A default lives
  * here and nowhere else; code that needs one reads it with `defaultOf`.
  *
  * This module imports nothing: `--help`, `--version` and flag errors are answered before any

@@ -314,7 +314,7 @@ function redisUrl(r: Reader): string | undefined {
 
 /** A browser origin as the Origin header carries it: scheme, host and port, nothing else. */
 function corsOrigins(r: Reader): readonly string[] {
-  return r.list('cors-origin').map((origin) => {
+  const origins = r.list('cors-origin').map((origin) => {
     let url: URL | undefined;
     try {
       url = new URL(origin);
@@ -327,6 +327,7 @@ function corsOrigins(r: Reader): readonly string[] {
       );
     return origin;
   });
+  return Object.freeze(origins);
 }
 
 function clusterSource(r: Reader): ClusterSource {
@@ -337,16 +338,16 @@ function clusterSource(r: Reader): ClusterSource {
   if (r.flag('demo') || r.flag('in-cluster')) {
     const [name] = kubeconfigOnly;
     if (name) throw new ConfigError(`${r.source(name)} needs a kubeconfig`);
-    return r.flag('demo') ? { kind: 'demo' } : { kind: 'in-cluster' };
+    return Object.freeze(r.flag('demo') ? { kind: 'demo' } : { kind: 'in-cluster' });
   }
   if (r.has('context') && r.flag('all-contexts'))
     throw new ConfigError('choose --context or --all-contexts, not both');
-  return {
+  return Object.freeze({
     kind: 'kubeconfig',
     path: r.optionalStr('kubeconfig'),
     contexts: r.list('context'),
     allContexts: r.flag('all-contexts'),
-  };
+  });
 }
 
 function serveConfig(r: Reader): ServeConfig {

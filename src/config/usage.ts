@@ -63,10 +63,13 @@ export function flagTable(): string {
   const rows = ['| Flag | Environment | Default | What |', '|---|---|---|---|'];
   for (const spec of OPTIONS) {
     const only = spec.commands.length === 1 && spec.commands[0] === 'simulate' ? ' (simulate)' : '';
-    const env = [envNameOf(spec.name), spec.legacyEnv].filter(Boolean).join(', ');
+    const env = [envNameOf(spec.name), spec.legacyEnv]
+      .filter((name) => name !== undefined)
+      .map((name) => `\`${name}\``)
+      .join(', ');
     const values = spec.values ? ` (${spec.values.join(', ')})` : '';
     rows.push(
-      `| \`${flagOf(spec)}\` | \`${env}\` | ${defaultText(spec) ?? '—'} | ${spec.help}${values}${only} |`,
+      `| \`${flagOf(spec)}\` | ${env} | ${defaultText(spec) ?? '—'} | ${spec.help}${values}${only} |`,
     );
   }
   return rows.join('\n');

@@ -18,13 +18,15 @@ beforeAll(async () => {
     // Short budgets so that timeouts and retries show within a test.
     // Each failure here is checked on its own: the circuit breaker (tested in resilience.test.ts)
     // must not turn them into fast failures, nor the retry budget cut their retries.
+    // The attempt timeout is long enough that a healthy answer on a loaded machine is never
+    // taken for a hang; the request deadline never cuts a row's retries short.
     upstream: {
-      attemptTimeoutMs: 300,
+      attemptTimeoutMs: 500,
       retry: { limit: 2, baseDelayMs: 20, maxDelayMs: 100 },
       circuitBreaker: { failureThreshold: 1_000, openMs: 1_000 },
       retryBudget: { ratio: 1, minRetries: 1_000, windowMs: 10_000 },
     },
-    deadlineMs: 3_000,
+    deadlineMs: 30_000,
   });
 });
 afterAll(async () => {
@@ -114,9 +116,10 @@ describe('errors from upstream answers', () => {
 
   it('retries a 429 with Retry-After and succeeds', async () => {
     east().resetCounts();
+    // Retry-After: 0 is retried at once: the retry is what is tested, not the wait.
     east().addFault({
       resource: 'imagestreamimages',
-      fault: { kind: 'rate-limit', retryAfterSeconds: 1 },
+      fault: { kind: 'rate-limit', retryAfterSeconds: 0 },
       times: 1,
     });
     const { body } = await stack.gql(ONE, { c: 'east', ns: 'apps', n: `frontend@${DIGESTS()[1]}` });
@@ -132,7 +135,7 @@ describe('errors from upstream answers', () => {
     east().resetCounts();
     east().addFault({
       resource: 'imagestreamimages',
-      fault: { kind: 'server-timeout', retryAfterSeconds: 1 },
+      fault: { kind: 'server-timeout', retryAfterSeconds: 0 },
       times: 1,
     });
     const { body } = await stack.gql(ONE, { c: 'east', ns: 'apps', n: `frontend@${DIGESTS()[2]}` });

@@ -17,11 +17,13 @@ beforeAll(async () => {
       { name: 'hung' },
       { name: 'dead' },
       { name: 'stale', token: 'expired' },
-      { name: 'deep', latencyMs: 100, seedOptions: { benchStreams: 2, benchImagesPerStream: 30 } },
+      { name: 'deep', seedOptions: { benchStreams: 2, benchImagesPerStream: 30 } },
     ],
     upstream: { retry: { limit: 1, baseDelayMs: 10, maxDelayMs: 20 } },
-    fanOut: { clusterDeadlineMs: 600, concurrency: 16 },
-    deadlineMs: 20_000,
+    // The hung cluster costs this budget. Long enough for the healthy clusters to answer on a
+    // loaded machine; far below the request deadline, which it must be shown not to wait for.
+    fanOut: { clusterDeadlineMs: 3_000, concurrency: 16 },
+    deadlineMs: 600_000,
   });
   stack.sims['hung']?.addFault({ fault: { kind: 'hang' }, times: Infinity });
   await stack.sims['dead']?.close();
@@ -34,11 +36,9 @@ const shared = (): string => historyOf(stack.sims['east']!, 'shared', 'base')[0]
 
 describe('imageLocations across clusters', () => {
   it("returns every healthy cluster's locations and one error per failed cluster, within the per-cluster deadline", async () => {
-    const started = performance.now();
     const { body } = await stack.gql(
       `{ imageLocations(digest: "${shared()}") { cluster { name } namespace stream tags manifestList } }`,
     );
-    const elapsed = performance.now() - started;
     expect(body.data?.['imageLocations']).toEqual(
       ['east', 'west', 'deep'].map((name) => ({
         cluster: { name },
@@ -52,18 +52,22 @@ describe('imageLocations across clusters', () => {
       (body.errors ?? []).map((e) => [e.extensions?.['cluster'], e]),
     );
     expect(Object.keys(byCluster).sort()).toEqual(['dead', 'hung', 'stale']);
+    // The hung cluster cost its own 3 s budget: the request's deadline is 600 s, past the test's
+    // timeout. (Which of the two timers reports the budget's end first is a race, hence two
+    // wordings.)
     expect(byCluster['hung']).toMatchObject({
       path: ['imageLocations'],
-      extensions: { code: 'UPSTREAM_TIMEOUT' },
+      extensions: { code: 'UPSTREAM_TIMEOUT', cluster: 'hung' },
     });
+    expect(byCluster['hung']?.message).toMatch(
+      /^cluster "hung": (no answer within 3000 ms|the request deadline passed)$/,
+    );
     expect(byCluster['dead']?.extensions?.['code']).toBe('UPSTREAM_UNAVAILABLE');
     expect(byCluster['stale']?.extensions).toEqual({
       code: 'UNAUTHENTICATED',
       cluster: 'stale',
       upstream: { status: 401, reason: 'Unauthorized' },
     });
-    // The hung cluster cost its 600 ms budget, not the 20 s request deadline.
-    expect(elapsed).toBeLessThan(10_000);
   });
 
   it('finds a manifest-list child where the stream imported the list, with and without the layers permission', async () => {
@@ -188,19 +192,18 @@ describe('clusters in the schema', () => {
 
   it('resolves a 30-event tag history in one wave', async () => {
     const deep = stack.sims['deep']!;
-    deep.resetCounts();
+    stack.resetCounts();
     const { body } = await stack.gql(
       `{ imageStream(cluster: "deep", namespace: "bench", name: "stream-000") { tags { name history { imageStreamImage { image { name } } } } } }`,
     );
     expect(body.errors).toBeUndefined();
     const latest = (body.data?.['imageStream'] as any).tags.find((t: any) => t.name === 'latest');
     expect(latest.history).toHaveLength(30);
-    const arrivals = deep.requests
-      .filter((r) => r.resource === 'imagestreamimages')
-      .map((r) => r.at);
-    expect(arrivals).toHaveLength(30);
-    // Sequential calls would arrive at least 100 ms (one simulated round trip) apart.
-    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(100);
+    expect(deep.count('imagestreamimages')).toBe(30);
+    expect(deep.count('imagestreams')).toBe(1);
+    // One batch of all 30: sequential loads would show as 30 batches of one.
+    expect(stack.loaderBatches('imageStream')).toEqual([1]);
+    expect(stack.loaderBatches('imageStreamImage')).toEqual([30]);
   });
 });
 

@@ -7,7 +7,7 @@ import type { FanOutOptions } from '../../src/clusters/fanOut.js';
 import type { Limits } from '../../src/context.js';
 import type { AuthMode } from '../../src/config/parseConfig.js';
 import type { QueryLimits } from '../../src/limits/createQueryLimits.js';
-import { createMetrics } from '../../src/metrics/createMetrics.js';
+import { createMetrics, type Metrics } from '../../src/metrics/createMetrics.js';
 import { captureLogs } from './captureLogs.js';
 import type { Tracing } from '../../src/tracing/createTracing.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/createGateway.js';
@@ -77,6 +77,16 @@ export interface Stack {
   readonly logs: string[];
   readonly registry: ClusterRegistry;
   readonly gateway: Gateway;
+  /** The gateway's metrics (what /metrics serves). */
+  readonly metrics: Metrics;
+  /**
+   * The sizes of the batches one loader ran (`imageStreamImage`, `imageStream`…), oldest first,
+   * since the start or the last resetCounts(): what the gateway reports to
+   * `metrics.loaderBatch`. One query's upstream calls issued together show as one batch.
+   */
+  loaderBatches(loader: string): number[];
+  /** Resets every simulator's request counters and the recorded loader batches. */
+  resetCounts(): void;
   gql(
     query: string,
     variables?: Record<string, unknown>,
@@ -109,7 +119,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
   }
   const { lines: logs, logger } = captureLogs(options.logLevel ?? 'debug');
-  const metrics = createMetrics({ defaultMetrics: false });
+  const batches: { loader: string; size: number }[] = [];
+  const real = createMetrics({ defaultMetrics: false });
+  // The real metrics, also recording each batch (the way dataloader's own tests record them).
+  const metrics: Metrics = {
+    ...real,
+    loaderBatch(loader, size) {
+      batches.push({ loader, size });
+      real.loaderBatch(loader, size);
+    },
+  };
   const registry = createClusterRegistry(
     connections,
     { ...DEFAULT_UPSTREAM_OPTIONS, ...options.upstream },
@@ -143,6 +162,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     logs,
     registry,
     gateway,
+    metrics,
+    loaderBatches: (loader) => batches.filter((b) => b.loader === loader).map((b) => b.size),
+    resetCounts() {
+      for (const sim of Object.values(sims)) sim.resetCounts();
+      batches.length = 0;
+    },
     async gql(query, variables, headers = {}) {
       const res = await fetch(url, {
         method: 'POST',
