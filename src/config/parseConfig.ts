@@ -1,3 +1,4 @@
+import type { QueryLimits } from '../limits/createQueryLimits.js';
 import { ConfigError } from './ConfigError.js';
 import { envNameOf, optionNamed, OPTIONS, type Command, type OptionSpec } from './options.js';
 
@@ -15,14 +16,8 @@ export type ClusterSource =
     }
   | { readonly kind: 'in-cluster' };
 
-export interface QueryLimitsConfig {
-  readonly maxDepth: number;
-  readonly maxAliases: number;
-  readonly maxTokens: number;
-  readonly maxDirectives: number;
-  readonly maxCost: number;
-  readonly introspection: boolean;
-}
+/** The query limits, as src/limits takes them (a type-only import: nothing is loaded). */
+export type QueryLimitsConfig = QueryLimits;
 
 export interface ServeConfig {
   readonly command: 'serve';

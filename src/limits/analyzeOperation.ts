@@ -1,3 +1,4 @@
+import { fragmentsOf } from './fragmentsOf.js';
 import {
   getArgumentValues,
   getDirectiveValues,
@@ -13,7 +14,6 @@ import {
   type DirectiveNode,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type FragmentSpreadNode,
   type GraphQLCompositeType,
   type GraphQLDirective,
@@ -189,11 +189,7 @@ export function analyzeOperation(
   const model = options.model ?? createCostModel(options.clusterCount);
   const maxSteps = options.maxSteps ?? MAX_ANALYSIS_STEPS;
 
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(definition.name.value))
-      fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
 
   let steps = 0;
   const step = (n = 1): void => {

@@ -1,8 +1,8 @@
+import { fragmentsOf } from './fragmentsOf.js';
 import {
   Kind,
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { MAX_ANALYSIS_STEPS } from './analyzeOperation.js';
@@ -61,11 +61,7 @@ export function screenDocument(
 ): DocumentScreen {
   const maxSteps = options.maxSteps ?? MAX_ANALYSIS_STEPS;
   const maxMergeWork = options.maxMergeWork ?? MAX_MERGE_WORK;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(definition.name.value))
-      fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
 
   let steps = 0;
   const step = (n = 1): void => {

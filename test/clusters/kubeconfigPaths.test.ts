@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/ConfigError.js';
 import { kubeconfigPaths } from '../../src/clusters/kubeconfigPaths.js';
+import { configErrorOf } from '../helpers/configErrorOf.js';
 
 function folder(): { dir: string; file: (name: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-paths-'));
@@ -16,15 +16,7 @@ function folder(): { dir: string; file: (name: string) => string } {
   };
 }
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+const messageOf = configErrorOf;
 
 describe('kubeconfigPaths', () => {
   it('takes --kubeconfig alone when given, and it must exist', () => {

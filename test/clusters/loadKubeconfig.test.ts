@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/ConfigError.js';
 import {
   loadKubeconfig,
   type LoadedKubeconfig,
   type LoadKubeconfigOptions,
 } from '../../src/clusters/loadKubeconfig.js';
+import { configErrorOf } from '../helpers/configErrorOf.js';
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/kubeconfig/${name}`, import.meta.url));
@@ -27,15 +27,7 @@ function load(
 }
 
 /** The ConfigError message `fn` throws (fails the test when it throws something else). */
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+const messageOf = configErrorOf;
 
 /** A kubeconfig in a fresh folder (with extra files next to it); returns its path. */
 function tempKubeconfig(text: string, files: Record<string, string> = {}): string {

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/ConfigError.js';
 import { mergeKubeconfigs } from '../../src/clusters/mergeKubeconfigs.js';
+import { configErrorOf } from '../helpers/configErrorOf.js';
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'kubeconfig-')), 'config');
@@ -11,15 +11,7 @@ function file(text: string): string {
   return path;
 }
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+const messageOf = configErrorOf;
 
 describe('mergeKubeconfigs', () => {
   it('keeps the first definition of each name, whole, with the file it came from', () => {

@@ -2,13 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config/ConfigError.js';
 import { mergeKubeconfigs } from '../../src/clusters/mergeKubeconfigs.js';
 import { resolveContext, type ResolvedContext } from '../../src/clusters/resolveContext.js';
 import {
   createTlsCertificate,
   type TlsCertificate,
 } from '../../src/simulator/createTlsCertificate.js';
+import { configErrorOf } from '../helpers/configErrorOf.js';
 
 let alice: TlsCertificate;
 let bob: TlsCertificate;
@@ -31,15 +31,7 @@ function resolveUser(user: string, files: Record<string, string> = {}): Resolved
   return resolveContext(mergeKubeconfigs([join(dir, 'config')]), 'ctx');
 }
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
+const messageOf = configErrorOf;
 
 describe('resolveContext', () => {
   it('reads a client certificate and key from data or from files', () => {
