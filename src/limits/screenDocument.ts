@@ -1,10 +1,5 @@
 import { fragmentsOf } from './fragmentsOf.js';
-import {
-  Kind,
-  type DocumentNode,
-  type FieldNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { Kind, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
 import { MAX_ANALYSIS_STEPS } from './analyzeOperation.js';
 
 /**
