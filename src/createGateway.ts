@@ -98,6 +98,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const readiness = async (): Promise<unknown> => {
     // Ready once configured; an unreachable cluster is reported, never fatal.
     const statuses = await Promise.all(registry.clients.map((c) => probe.status(c.cluster.name)));
+    const cache = options.cache?.stats();
     return {
       status: 'ready',
       clusters: statuses.map((s) => ({
@@ -106,6 +107,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         lastErrorCode: s.lastErrorCode,
         checkedAt: s.checkedAt,
       })),
+      // The shared tier is an optimisation: its state is reported, never a reason to be unready.
+      ...(cache
+        ? {
+            cache: {
+              entries: cache.entries,
+              bytes: cache.bytes,
+              ...(cache.redis
+                ? { redis: { connected: cache.redis.connected, breaker: cache.redis.breaker } }
+                : {}),
+            },
+          }
+        : {}),
     };
   };
   const apollo = await createApolloServer({

@@ -53,23 +53,40 @@ function spawnGateway(args: readonly string[]): { child: ChildProcess; io: Io } 
 
 async function startGateway(
   redisUrl: string,
-  { prefix = PREFIX, args = [] }: { prefix?: string; args?: readonly string[] } = {},
+  {
+    prefix = PREFIX,
+    args = [],
+    redisUp = true,
+  }: { prefix?: string; args?: readonly string[]; redisUp?: boolean } = {},
 ): Promise<Gateway> {
   const { child, io } = spawnGateway([
     '--redis-url',
     redisUrl,
     '--redis-key-prefix',
     prefix,
+    // A loaded machine can delay a reply past the 200 ms default; these tests are about
+    // sharing, not timeouts (the stall test below has its own).
+    '--redis-command-timeout-ms',
+    '5000',
     ...args,
   ]);
   const until = Date.now() + 15_000;
   for (;;) {
     const url = /http:\/\/127\.0\.0\.1:\d+\/graphql/.exec(io.output())?.[0];
-    if (url) return { url, output: io.output };
+    // Ready for these tests once its Redis connection is up (a replica answers before that,
+    // from its own memory and the API server, which would make "zero upstream calls" a race).
+    if (url && (!redisUp || (await redisConnected(url)))) return { url, output: io.output };
     if (Date.now() > until || child.exitCode !== null)
       throw new Error(`gateway did not start: ${io.output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+async function redisConnected(url: string): Promise<boolean> {
+  const ready = (await (await fetch(url.replace('/graphql', '/readyz'))).json()) as {
+    cache?: { redis?: { connected?: boolean } };
+  };
+  return ready.cache?.redis?.connected === true;
 }
 
 async function query(gateway: { url: string }, refs: unknown[]): Promise<any> {
@@ -155,7 +172,7 @@ describe('the shared content cache in Redis', () => {
   });
 
   it('keeps working from the in-process cache, with a warning, when Redis is down', async () => {
-    const gateway = await startGateway('redis://127.0.0.1:1');
+    const gateway = await startGateway('redis://127.0.0.1:1', { redisUp: false });
     const refs = refsOf(sim, ['stream-002'], 4);
     sim.resetCounts();
     const cold = await query(gateway, refs);
