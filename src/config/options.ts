@@ -308,6 +308,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'upstream calls an operation is known to need before it runs',
   },
   {
+    name: 'max-nodes',
+    kind: 'integer',
+    group: 'Query limits',
+    commands: SERVE,
+    value: 'N',
+    min: 1,
+    max: 10_000_000,
+    default: 50_000,
+    help: 'values an answer is known to hold before it runs (fields x the list sizes the arguments give)',
+  },
+  {
     name: 'no-introspection',
     kind: 'boolean',
     group: 'Query limits',

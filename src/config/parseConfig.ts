@@ -389,6 +389,7 @@ function serveConfig(r: Reader): ServeConfig {
       maxTokens: r.int('max-tokens'),
       maxDirectives: r.int('max-directives'),
       maxCost: r.int('max-cost'),
+      maxNodes: r.int('max-nodes'),
       introspection: !r.flag('no-introspection'),
     }),
     maxBodyBytes: r.int('max-body-bytes'),

@@ -67,8 +67,16 @@ export interface AnalysisOptions {
 }
 
 export type OperationAnalysis =
-  /** The static cost (saturating at COST_CEILING) and the steps it took. */
-  | { readonly kind: 'analysed'; readonly cost: number; readonly steps: number }
+  /**
+   * The static cost (saturating at COST_CEILING), the values the answer holds at least (every
+   * field of every object, each list as many times as the arguments say), and the steps it took.
+   */
+  | {
+      readonly kind: 'analysed';
+      readonly cost: number;
+      readonly nodes: number;
+      readonly steps: number;
+    }
   /**
    * More than maxSteps steps were needed and the analysis stopped there (or the document has a
    * fragment cycle, which validation refuses before this runs).
@@ -303,18 +311,33 @@ export function analyzeOperation(
     return args;
   };
 
-  const memo = new Map<string, number>();
+  /**
+   * Upstream calls (`cost`) and the values of the answer (`nodes`: each field of each object
+   * counts 1, a list multiplies what it holds by its size) of a merged selection. Nodes bound
+   * what the caller's own multipliers (aliases, `refs`, `first`) make the gateway build and send:
+   * 10 aliases of 500 repeated refs once cost 5,000 upstream calls' worth of cost and one call, and
+   * built a 25 MB answer.
+   */
+  interface Measure {
+    readonly cost: number;
+    readonly nodes: number;
+  }
+  const memo = new Map<string, Measure>();
   const inProgress = new Set<string>();
   const costOf = (
     type: GraphQLCompositeType,
     selectionSets: readonly SelectionSetNode[],
-  ): number => {
+  ): Measure => {
     if (!isObjectType(type)) {
       // An abstract type resolves to one of its possible types: the dearest bounds them all.
-      let most = 0;
+      let most: Measure = { cost: 0, nodes: 0 };
       for (const possible of schema.getPossibleTypes(type)) {
         step();
-        most = Math.max(most, costOf(possible, selectionSets));
+        const measure = costOf(possible, selectionSets);
+        most = {
+          cost: Math.max(most.cost, measure.cost),
+          nodes: Math.max(most.nodes, measure.nodes),
+        };
       }
       return most;
     }
@@ -330,11 +353,15 @@ export function analyzeOperation(
     if (inProgress.has(key)) throw new StepBudgetSpent();
     inProgress.add(key);
     let cost = 0;
+    let values = 0;
     for (const nodes of collect(type, selectionSets).values()) {
       step();
       const first = nodes[0];
       const field = first && type.getFields()[first.name.value];
-      if (!first || !field) continue; // __typename and other meta fields
+      if (!first || !field) {
+        values = add(values, 1); // __typename and other meta fields: one value, no cost
+        continue;
+      }
       const entry = model.get(`${type.name}.${field.name}`);
       const args = entry || first.arguments?.length ? argsOf(type, field, first) : {};
       const calls = Math.max(0, entry?.calls?.(args) ?? 0);
@@ -342,22 +369,24 @@ export function analyzeOperation(
       const below: SelectionSetNode[] = [];
       for (const node of nodes) if (node.selectionSet) below.push(node.selectionSet);
       const child = getNamedType(field.type);
-      const belowCost =
+      const measured =
         below.length > 0 && (isObjectType(child) || isAbstractType(child))
           ? costOf(child, below)
-          : 0;
-      cost = add(cost, add(calls, multiply(size, belowCost)));
+          : { cost: 0, nodes: 0 };
+      cost = add(cost, add(calls, multiply(size, measured.cost)));
+      values = add(values, multiply(size, add(1, measured.nodes)));
     }
     inProgress.delete(key);
-    memo.set(key, cost);
-    return cost;
+    const measure = { cost, nodes: values };
+    memo.set(key, measure);
+    return measure;
   };
 
   const root = schema.getRootType(operation.operation);
-  if (!root) return { kind: 'analysed', cost: 0, steps };
+  if (!root) return { kind: 'analysed', cost: 0, nodes: 0, steps };
   try {
-    const cost = costOf(root, [operation.selectionSet]);
-    return { kind: 'analysed', cost, steps };
+    const { cost, nodes } = costOf(root, [operation.selectionSet]);
+    return { kind: 'analysed', cost, nodes, steps };
   } catch (err) {
     if (err instanceof StepBudgetSpent) return { kind: 'tooComplex', steps };
     if (err instanceof ArgumentWithoutValue)

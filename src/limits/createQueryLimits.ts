@@ -20,6 +20,8 @@ export interface QueryLimits {
   readonly maxDirectives: number;
   /** Static cost of one operation in upstream requests (see createCostModel). */
   readonly maxCost: number;
+  /** Values the answer is known to hold before it runs (see analyzeOperation's nodes). */
+  readonly maxNodes: number;
   /** Introspection (`__schema`, `__type`) allowed; when off, "Did you mean" suggestions are hidden too. */
   readonly introspection: boolean;
 }
@@ -31,6 +33,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
   maxTokens: defaultOf('max-tokens'),
   maxDirectives: defaultOf('max-directives'),
   maxCost: defaultOf('max-cost'),
+  maxNodes: defaultOf('max-nodes'),
   introspection: true,
 });
 
@@ -74,6 +77,13 @@ export function createQueryLimits(
           if (analysis.kind === 'tooComplex') throw tooComplex();
           if (analysis.kind === 'invalidArgument' || analysis.kind === 'invalidVariables') {
             throw new GatewayError('BAD_USER_INPUT', analysis.message, { httpStatus: 400 });
+          }
+          if (analysis.nodes > limits.maxNodes) {
+            throw new GatewayError(
+              'BAD_USER_INPUT',
+              `The answer would hold at least ${analysis.nodes} values, more than the limit of ${limits.maxNodes} (--max-nodes): every field of every object counts 1, times the size of each list the arguments give (refs, first) and of each alias. Select fewer fields or fewer items per request.`,
+              { httpStatus: 400, reason: 'MAX_NODES' },
+            );
           }
           if (analysis.cost > limits.maxCost) {
             throw new GatewayError(

@@ -89,6 +89,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'max-tokens': { base: ['--demo'], value: '100' },
   'max-directives': { base: ['--demo'], value: '1' },
   'max-cost': { base: ['--demo'], value: '50' },
+  'max-nodes': { base: ['--demo'], value: '500' },
   'no-introspection': { base: ['--demo'] },
   'attempt-timeout-ms': { base: ['--demo'], value: '500' },
   'cluster-deadline-ms': { base: ['--demo'], value: '500' },

@@ -9,6 +9,7 @@ const LIMITS = {
   maxTokens: 60,
   maxDirectives: 2,
   maxCost: 20,
+  maxNodes: 100_000,
   introspection: false,
 };
 
@@ -260,6 +261,7 @@ describe('analysis work', () => {
         maxAliases: 1000,
         maxTokens: 20_000,
         maxDirectives: 20,
+        maxNodes: 10_000_000,
         maxCost: 1_000_000_000,
         introspection: true,
       },
@@ -322,5 +324,63 @@ describe('analysis work', () => {
       expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     }
     expect(wide.sims['east']!.count()).toBe(0);
+  });
+});
+
+describe('nodes: the values an answer is known to hold (--max-nodes)', () => {
+  let small: Stack;
+  beforeAll(async () => {
+    small = await startStack({
+      clusters: [{ name: 'east' }],
+      logLevel: 'silent',
+      queryLimits: {
+        ...LIMITS,
+        maxAliases: 100,
+        maxTokens: 20_000,
+        maxCost: 1_000_000,
+        maxNodes: 15,
+      },
+      limits: { maxRefs: 500, maxPageSize: 500 },
+    });
+  });
+  afterAll(async () => {
+    await small.close();
+  });
+
+  it('counts every field of every object, times the list sizes the arguments give: 15 pass, 16 fail', async () => {
+    const digest = historyOf(small.sims['east']!, 'apps', 'frontend')[0];
+    const refs = (n: number) =>
+      Array.from({ length: n }, () => ({ namespace: 'apps', name: `frontend@${digest}` }));
+    const query =
+      'query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name digest } }';
+    // 5 refs x (the item + name + digest) = 15.
+    const ok = await small.gql(query, { refs: refs(5) });
+    expect(ok.body.errors).toBeUndefined();
+    small.sims['east']!.resetCounts();
+    const over = await small.gql(query.replace('name digest', 'name digest namespace'), {
+      refs: refs(5),
+    });
+    expect(over.status).toBe(400);
+    expect(over.body.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'MAX_NODES',
+    });
+    expect(over.body.errors?.[0]?.message).toMatch(
+      /^The answer would hold at least 20 values, more than the limit of 15 \(--max-nodes\)/,
+    );
+    expect(small.sims['east']!.count()).toBe(0);
+  });
+
+  it('multiplies by aliases: ten aliases of the same refs cannot build ten answers (one call, 25 MB, before)', async () => {
+    const digest = historyOf(small.sims['east']!, 'apps', 'frontend')[0];
+    const aliases = Array.from(
+      { length: 10 },
+      (_, i) => `a${i}: imageStreamImages(refs: $r) { name }`,
+    ).join(' ');
+    const { status, body } = await small.gql(`query($r: [ImageStreamImageRef!]!) { ${aliases} }`, {
+      r: [{ namespace: 'apps', name: `frontend@${digest}` }],
+    });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.message).toMatch(/^The answer would hold at least 20 values/);
   });
 });
