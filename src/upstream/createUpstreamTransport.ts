@@ -198,12 +198,16 @@ export function createUpstreamTransport(
   };
 }
 
+/** Answers that are about one object, not the cluster's health. */
+const ITEM_PROBLEMS: ReadonlySet<string> = new Set(['MalformedBody', 'ResponseTooLarge']);
+
 /**
  * Whether an error says the cluster failed: no answer in time, a refused or reset connection,
- * a 5xx. A malformed body is one bad object, not a down cluster; 4xx and 429 are answers.
+ * a 5xx. A malformed or oversized body is one bad object (anyone who may edit one namespace can
+ * make a list page too large), not a down cluster; 4xx and 429 are answers.
  */
 function isClusterFailure(err: unknown): boolean {
   if (!(err instanceof GatewayError)) return false;
   if (err.code === 'UPSTREAM_TIMEOUT') return true;
-  return err.code === 'UPSTREAM_UNAVAILABLE' && err.upstream?.reason !== 'MalformedBody';
+  return err.code === 'UPSTREAM_UNAVAILABLE' && !ITEM_PROBLEMS.has(err.upstream?.reason ?? '');
 }

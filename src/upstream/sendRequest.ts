@@ -50,7 +50,12 @@ function fetchText(
             ? new GatewayError(
                 'UPSTREAM_UNAVAILABLE',
                 `cluster "${exchange.cluster}": the response is larger than ${exchange.maxResponseBytes} bytes`,
-                { cluster: exchange.cluster, cause: err },
+                {
+                  cluster: exchange.cluster,
+                  // One object too large for the gateway, not a failing cluster (see isClusterFailure).
+                  upstream: { status: 200, reason: 'ResponseTooLarge' },
+                  cause: err,
+                },
               )
             : err,
         ),

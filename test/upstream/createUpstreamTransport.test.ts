@@ -208,6 +208,7 @@ describe('createUpstreamTransport: the circuit breaker', () => {
   const BREAKER: UpstreamOptions = {
     ...NO_RETRY,
     circuitBreaker: { failureThreshold: 2, openMs: 60_000 },
+    maxResponseBytes: 64 * 1024,
   };
   const down: ScriptedReply = { status: 503, body: statusBody(503, 'ServiceUnavailable', 'down') };
 
@@ -248,6 +249,15 @@ describe('createUpstreamTransport: the circuit breaker', () => {
     expect(error).toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
       upstream: { reason: 'MalformedBody' },
+    });
+    expect(state).toBe('closed');
+  });
+
+  it('does not count an answer too large for the gateway as a cluster failure (one bad object)', async () => {
+    const { state, error } = await between({ status: 200, body: `{"x":"${'y'.repeat(100_000)}"}` });
+    expect(error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstream: { reason: 'ResponseTooLarge' },
     });
     expect(state).toBe('closed');
   });
