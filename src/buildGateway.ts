@@ -79,6 +79,7 @@ export async function buildGateway(
     },
     corsOrigins: config.corsOrigins,
     separateMetrics: config.metricsPort !== undefined,
+    shutdownGraceMs: config.shutdownGraceMs,
   });
   return {
     gateway,

@@ -7,6 +7,7 @@ import type { FanOutOptions } from './clusters/fanOut.js';
 import { defaultOf } from './config/options.js';
 import type { AuthMode } from './config/parseConfig.js';
 import { createContext, type Limits } from './context.js';
+import { GatewayError } from './errors.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
 import { loadGraphiQLAssets } from './graphiqlPage.js';
 import { createGraphQLHandler } from './http/createGraphQLHandler.js';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   readonly corsOrigins?: readonly string[] | undefined;
   /** /metrics is served by listenMetrics only (a port that no Route exposes). */
   readonly separateMetrics?: boolean | undefined;
+  /** On close, how long in-flight requests get before their upstream calls are cut, ms. */
+  readonly shutdownGraceMs?: number | undefined;
 }
 
 export interface Gateway {
@@ -58,7 +61,11 @@ export interface Gateway {
   listenMetrics(port: number, host: string): Promise<string>;
   /** The public listener's connection guard (tests and metrics). */
   readonly connections: HttpServer['guard'];
-  /** Stops accepting, lets in-flight requests finish, then closes clients, cache and tracing. Idempotent. */
+  /**
+   * Stops accepting and lets in-flight requests finish; past the grace period their upstream
+   * calls are cut, so they answer at once with what they have. Then closes clients, cache and
+   * tracing. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -141,7 +148,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         auth,
         bearerToken: identity.bearerToken,
         clusterTokens: identity.clusterTokens,
-        clientSignal,
+        clientSignal: AbortSignal.any([clientSignal, shutdown.signal]),
         deadlineMs,
         maxUpstreamRequests: options.maxUpstreamRequests,
         limits,
@@ -164,12 +171,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     corsOrigins: options.corsOrigins ?? [],
   });
   let metricsServer: HttpServer | undefined;
+  // Aborted when the grace period of a shutdown ends: every request's upstream calls stop.
+  const shutdown = new AbortController();
+  const graceMs = options.shutdownGraceMs ?? defaultOf('shutdown-grace-ms');
   let closing: Promise<void> | undefined;
 
   const close = async (): Promise<void> => {
     // In-flight requests finish (Fastify closes idle keep-alive sockets at once and answers
-    // 503 to new requests on open ones); then nothing is left that could call upstream.
+    // 503 to new requests on open ones); past the grace period their upstream calls are cut and
+    // they answer with what they have; then nothing is left that could call upstream.
+    const cut = setTimeout(() => {
+      shutdown.abort(
+        new GatewayError(
+          'UPSTREAM_TIMEOUT',
+          'the gateway is shutting down: this part of the request was cut short',
+        ),
+      );
+    }, graceMs);
     await Promise.all([publicServer.app.close(), metricsServer?.app.close()]);
+    clearTimeout(cut);
     await apollo.stop();
     registry.close();
     await options.cache?.close();

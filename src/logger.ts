@@ -23,6 +23,29 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** Bytes held while stdout does not take them; past it, lines are dropped. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Standard output, written without ever blocking the process: a reader that stops reading (a
+ * stalled log collector) or goes away (`| head -1`) costs log lines, never the event loop. (A
+ * synchronous destination, and sonic-boom's flush at exit, spin forever on a pipe whose reader
+ * has gone: a signal handler that logged never got to exit.)
+ */
+function stdout(): DestinationStream & { flush(done: (err?: Error) => void): void } {
+  const out = process.stdout;
+  out.on('error', () => undefined);
+  return {
+    write(line: string) {
+      if (!out.destroyed && out.writableLength < MAX_BUFFERED_BYTES) out.write(line);
+    },
+    flush(done) {
+      if (out.destroyed || out.writableLength === 0) done();
+      else out.once('drain', () => done());
+    },
+  };
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const config = {
     level: options.level ?? 'info',
@@ -31,5 +54,5 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     formatters: { level: (label: string) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  return pino(config, options.destination ?? stdout());
 }

@@ -14,8 +14,23 @@ import type { Logger } from './logger.js';
  * humans (the demo's "try it") go to stderr.
  */
 
-/** How long in-flight requests get to finish after SIGTERM or SIGINT before the process exits. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * How long a stop may take beyond its own grace period (--shutdown-grace-ms, after which
+ * in-flight requests are cut short and answer) before the process exits 1 regardless.
+ */
+const STOP_MARGIN_MS = 5_000;
+
+/**
+ * Runs a log call that must never stop what follows it: a log line to a closed pipe (`| head`)
+ * throws EPIPE, and a signal handler that throws never exits.
+ */
+function quietly(log: () => void): void {
+  try {
+    log();
+  } catch {
+    // nothing to do: the line is lost, the process goes on
+  }
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -28,30 +43,37 @@ function version(): string {
  * The one owner of SIGINT and SIGTERM: stop once, exit 0 when stopped; a second signal, or a
  * stop that outlives the grace period, exits 1 at once.
  */
-function onSignals(logger: Logger, stop: () => Promise<void>): void {
+function onSignals(logger: Logger, graceMs: number, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
+      quietly(() => logger.warn({ signal }, 'second signal: exiting now'));
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
-      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown took too long: exiting');
+      quietly(() => logger.error({ graceMs }, 'shutdown took too long: exiting'));
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
+    }, graceMs + STOP_MARGIN_MS);
     timer.unref();
+    quietly(() => logger.info({ signal, graceMs }, 'shutting down'));
     stop().then(
       () => {
-        logger.info('stopped');
-        logger.flush();
+        quietly(() => logger.info('stopped'));
         process.exitCode = 0;
-        // Anything left (a socket a client keeps open) must not keep the process alive.
-        setImmediate(() => process.exit(0));
+        // The last lines are written before exiting, unless stdout does not take them: then
+        // anything left (a socket a client keeps open) must not keep the process alive.
+        const exit = (): never => process.exit(0);
+        setTimeout(exit, 1_000).unref();
+        quietly(() => logger.flush(exit));
       },
       (err: unknown) => {
-        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+        quietly(() =>
+          logger.error(
+            { err: err instanceof Error ? err.message : String(err) },
+            'shutdown failed',
+          ),
+        );
         process.exit(1);
       },
     );
@@ -95,7 +117,7 @@ async function simulate(config: SimulateConfig, logger: Logger, announce: Announ
     `simulated OpenShift image API "${config.name}" on ${sim.url} (token: demo-token-${config.name})`,
   );
   if (tls) process.stderr.write(tls.cert);
-  onSignals(logger, () => sim.close());
+  onSignals(logger, 0, () => sim.close());
 }
 
 async function serve(config: ServeConfig, logger: Logger, announce: Announce): Promise<void> {
@@ -141,7 +163,7 @@ async function serve(config: ServeConfig, logger: Logger, announce: Announce): P
     `serving GraphQL on ${url}`,
   );
   if (config.source.kind === 'demo') process.stderr.write(built.banner(url));
-  onSignals(logger, () => stop(gateway));
+  onSignals(logger, config.shutdownGraceMs, () => stop(gateway));
 }
 
 async function main(): Promise<void> {

@@ -218,6 +218,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 4_096,
     help: 'open client connections at most; past it, the stalest idle or slow one is closed',
   },
+  {
+    name: 'shutdown-grace-ms',
+    kind: 'integer',
+    group: 'Server',
+    commands: SERVE,
+    value: 'N',
+    min: 0,
+    max: 600_000,
+    default: 10_000,
+    help: 'on SIGTERM, time in-flight requests get to finish; then their upstream calls are cut and they answer with what they have',
+  },
   // Query limits
   {
     name: 'deadline-ms',

@@ -162,7 +162,13 @@ export function createUpstreamTransport(
         )
         .catch((err: unknown) => {
           if (!(err instanceof SlotAborted)) throw err;
-          throw errorFromTransport(cluster.name, { name: 'AbortError' }, true);
+          throw errorFromTransport(
+            cluster.name,
+            { name: 'AbortError' },
+            true,
+            [],
+            call.signal?.reason,
+          );
         });
       status = '200';
       return value;

@@ -105,7 +105,13 @@ export async function sendRequest(
       );
     }
     const transport = (err ?? {}) as { name?: string; code?: unknown; message?: string };
-    throw errorFromTransport(cluster, transport, call.signal?.aborted === true, secrets);
+    throw errorFromTransport(
+      cluster,
+      transport,
+      call.signal?.aborted === true,
+      secrets,
+      call.signal?.reason,
+    );
   } finally {
     exchange.logger?.debug(
       {

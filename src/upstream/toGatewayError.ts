@@ -126,7 +126,14 @@ export function errorFromTransport(
   err: { name?: string; code?: unknown; message?: string },
   deadlineExceeded: boolean,
   secrets: Iterable<string | undefined> = [],
+  abortReason?: unknown,
 ): GatewayError {
+  // The gateway itself cut the call short and said why (a shutdown): that is the answer.
+  if (deadlineExceeded && abortReason instanceof GatewayError)
+    return new GatewayError(abortReason.code, `cluster "${cluster}": ${abortReason.message}`, {
+      cluster,
+      cause: err,
+    });
   if (deadlineExceeded || err.name === 'TimeoutError' || err.code === 'ETIMEDOUT') {
     const what = deadlineExceeded
       ? 'the request deadline passed'

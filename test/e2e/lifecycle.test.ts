@@ -88,4 +88,47 @@ describe('shutdown in production mode (NODE_ENV=production, as npm start, the im
     expect(gateway.out()).toContain('second signal');
     await inFlight;
   });
+
+  it('answers a request that outlives the grace period with what it has, then exits 0', async () => {
+    // Upstream calls take 60 s; the grace period is 300 ms.
+    const gateway = await start([
+      '--demo',
+      '--port',
+      '0',
+      '--latency-ms',
+      '60000',
+      '--shutdown-grace-ms',
+      '300',
+    ]);
+    const inFlight = post(
+      gateway.url,
+      '{ imageStream(cluster: "east", namespace: "openshift", name: "python") { name } }',
+    );
+    await untilInFlight(gateway.url);
+    gateway.child.kill('SIGTERM');
+    const response = await inFlight;
+    // Before: the connection was reset with no answer, and the process exited 1.
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      data: unknown;
+      errors: { message: string; extensions: unknown }[];
+    };
+    expect(body.data).toEqual({ imageStream: null });
+    expect(body.errors[0]?.extensions).toEqual({ code: 'UPSTREAM_TIMEOUT', cluster: 'east' });
+    expect(body.errors[0]?.message).toBe(
+      'cluster "east": the gateway is shutting down: this part of the request was cut short',
+    );
+    expect(await gateway.exit).toBe(0);
+  });
+
+  it('stops on SIGTERM even when stdout is a closed pipe (`| head -1`)', async () => {
+    const gateway = await start(['--demo', '--port', '0']);
+    // `exit`, not `close`: the stdout this test destroys never reports closing.
+    const exited = new Promise<number | null>((resolve) => gateway.child.once('exit', resolve));
+    // The reader goes away, as `head -1` does after the start line: every later write fails.
+    gateway.child.stdout?.destroy();
+    gateway.child.kill('SIGTERM');
+    // Before: the log call threw EPIPE inside the signal handler and the process never exited.
+    expect(await exited).toBe(0);
+  });
 });
