@@ -75,6 +75,7 @@ export async function buildGateway(
       headerTimeoutMs: config.headerTimeoutMs,
       bodyTimeoutMs: config.bodyTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
+      sendTimeoutMs: config.sendTimeoutMs,
       maxConnections: config.maxConnections,
     },
     corsOrigins: config.corsOrigins,

@@ -97,6 +97,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     idleTimeoutMs: options.http?.idleTimeoutMs ?? defaultOf('idle-timeout-ms'),
     maxConnections: options.http?.maxConnections ?? defaultOf('max-connections'),
     socketTimeoutMs: options.http?.socketTimeoutMs ?? deadlineMs + 30_000,
+    sendTimeoutMs: options.http?.sendTimeoutMs ?? defaultOf('send-timeout-ms'),
   };
   const accessReviews = options.cache
     ? createAccessReviews({ ttlMs: options.authzCacheTtlMs ?? defaultOf('authz-cache-ttl-ms') })

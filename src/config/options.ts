@@ -208,6 +208,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'how long an idle keep-alive connection is kept',
   },
   {
+    name: 'send-timeout-ms',
+    kind: 'integer',
+    group: 'Server',
+    commands: SERVE,
+    value: 'N',
+    min: 100,
+    max: 600_000,
+    default: 30_000,
+    help: 'time a client has to read a whole response; a client that stops reading is cut off',
+  },
+  {
     name: 'max-connections',
     kind: 'integer',
     group: 'Server',

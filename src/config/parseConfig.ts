@@ -41,6 +41,7 @@ export interface ServeConfig {
   readonly headerTimeoutMs: number;
   readonly bodyTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  readonly sendTimeoutMs: number;
   readonly shutdownGraceMs: number;
   readonly maxConnections: number;
   /** In-process content cache size, bytes; 0 turns the cache off. */
@@ -398,6 +399,7 @@ function serveConfig(r: Reader): ServeConfig {
     headerTimeoutMs,
     bodyTimeoutMs,
     idleTimeoutMs: r.int('idle-timeout-ms'),
+    sendTimeoutMs: r.int('send-timeout-ms'),
     shutdownGraceMs: r.int('shutdown-grace-ms'),
     maxConnections: r.int('max-connections'),
     cacheMaxBytes: r.int('cache-max-bytes'),

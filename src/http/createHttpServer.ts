@@ -21,8 +21,10 @@ export interface ConnectionLimits {
   readonly bodyTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly maxConnections: number;
-  /** A socket with no traffic either way for this long is closed (a client that stops reading). */
+  /** A socket with no traffic either way for this long is closed. */
   readonly socketTimeoutMs: number;
+  /** A response not fully handed to the network by then (a client that stops reading) is cut off. */
+  readonly sendTimeoutMs: number;
 }
 
 export interface HttpServerOptions {
@@ -186,6 +188,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   app.addHook('preHandler', async (request) => {
     connections.busy(request.raw.socket);
+  });
+  // A client that stops reading holds its socket and the answer's memory: past the send
+  // timeout the connection is closed (the guard counts such a connection as busy, so only this
+  // ends it).
+  app.addHook('onSend', async (_request, reply) => {
+    const res = reply.raw;
+    const timer = setTimeout(() => res.socket?.destroy(), limits.sendTimeoutMs);
+    timer.unref();
+    const clear = (): void => clearTimeout(timer);
+    res.once('finish', clear);
+    res.once('close', clear);
   });
   app.addHook('onResponse', async (request, reply) => {
     connections.idle(request.raw.socket);

@@ -81,6 +81,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'body-timeout-ms': { base: ['--demo'], value: '20000' },
   'idle-timeout-ms': { base: ['--demo'], value: '1000' },
   'shutdown-grace-ms': { base: ['--demo'], value: '2000' },
+  'send-timeout-ms': { base: ['--demo'], value: '2000' },
   'max-connections': { base: ['--demo'], value: '10' },
   'deadline-ms': { base: ['--demo'], value: '5000' },
   'max-upstream-requests': { base: ['--demo'], value: '40' },

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
 import { rawRequest, slowClient } from '../helpers/rawHttp.js';
@@ -397,6 +398,46 @@ describe('slow clients', () => {
     try {
       const client = slowClient(stack.url, 20);
       await client.closed;
+      await healthy(stack);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('cuts off a client that stops reading a large answer after --send-timeout-ms', async () => {
+    const stack = await startStack({
+      logLevel: 'silent',
+      http: { sendTimeoutMs: 500 },
+      clusters: [
+        {
+          name: 'east',
+          seedOptions: { benchStreams: 1, benchImagesPerStream: 60, benchLabelBytes: 400_000 },
+        },
+      ],
+    });
+    try {
+      const sim = stack.sims['east']!;
+      const refs = historyOf(sim, 'bench', 'stream-000').map((d) => ({
+        namespace: 'bench',
+        name: `stream-000@${d}`,
+      }));
+      const body = JSON.stringify({
+        query:
+          'query($r: [ImageStreamImageRef!]!) { imageStreamImages(refs: $r) { image { dockerImageMetadata { config { labels { key value } } } } } }',
+        variables: { r: refs },
+      });
+      const { port } = new URL(stack.url);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      // Never read: the answer (24 MB) fills the socket's buffers and the gateway's write stalls.
+      socket.pause();
+      await until(() => stack.gateway.connections.open === 1, 'the request arrived');
+      // Before: the gateway held the connection, and the answer in memory, for minutes.
+      await until(() => stack.gateway.connections.open === 0, 'the gateway cut the reader off');
+      socket.destroy();
       await healthy(stack);
     } finally {
       await stack.close();

@@ -12,6 +12,7 @@ const LIMITS = {
   idleTimeoutMs: 5_000,
   maxConnections: 100,
   socketTimeoutMs: 30_000,
+  sendTimeoutMs: 30_000,
 };
 
 const closers: (() => Promise<unknown>)[] = [];
