@@ -142,3 +142,9 @@ function unwrap(error: unknown): unknown {
 function locationsOf(formatted: GraphQLFormattedError): Pick<GraphQLFormattedError, 'locations'> {
   return formatted.locations ? { locations: formatted.locations } : {};
 }
+
+/** " Did you mean …?" in graphql-js messages names fields and types: hidden without introspection. */
+export function withoutSuggestions(message: string): string {
+  // graphql-js puts its suggestions last; a cut message may have lost the closing "?".
+  return message.replace(/ ?Did you mean [\s\S]*$/, '');
+}

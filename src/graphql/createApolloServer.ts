@@ -6,7 +6,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GatewayContext } from '../context.js';
-import { formatError } from '../errors.js';
+import { formatError, withoutSuggestions } from '../errors.js';
 import type { QueryLimits } from '../limits/createQueryLimits.js';
 import { createQueryLimits } from '../limits/createQueryLimits.js';
 import type { Logger } from '../logger.js';
@@ -17,6 +17,7 @@ import { extraErrorsPlugin } from './plugins/extraErrorsPlugin.js';
 import { loggingPlugin } from './plugins/loggingPlugin.js';
 import { metricsPlugin } from './plugins/metricsPlugin.js';
 import { tracingPlugin } from './plugins/tracingPlugin.js';
+import { queriesOnly } from './queriesOnly.js';
 
 export interface ApolloOptions {
   readonly logger: Logger;
@@ -53,10 +54,20 @@ export async function createApolloServer(
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: readFileSync(SCHEMA_FILE, 'utf8'),
     resolvers,
-    formatError,
+    // Without introspection, no message may name a field or type the caller did not (graphql-js
+    // suggests them in variable errors too, which GraphQL Armor's rule does not reach).
+    formatError: queryLimits.introspection
+      ? formatError
+      : (formatted, error) => {
+          const out = formatError(formatted, error);
+          return { ...out, message: withoutSuggestions(out.message) };
+        },
     includeStacktraceInErrorResponses: false,
     introspection: queryLimits.introspection,
-    validationRules: limits.validationRules,
+    validationRules: [queriesOnly, ...limits.validationRules],
+    // Automatic persisted queries would let a query be run by hash, past the checks made on its
+    // text before Apollo sees it; nothing here needs them.
+    persistedQueries: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,

@@ -55,7 +55,12 @@ export const loggingPlugin: ApolloServerPlugin<GatewayContext> = {
       async willSendResponse({ response, operationName }) {
         logInternalErrors(logger, requestId, contextValue.extraErrors);
         const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-        const codes = (body?.errors ?? []).map((e) => e.extensions?.['code']);
+        // Counts per code, not one entry per error: 5,000 errors make one short line.
+        const codes: Record<string, number> = {};
+        for (const e of body?.errors ?? []) {
+          const code = typeof e.extensions?.['code'] === 'string' ? e.extensions['code'] : 'NONE';
+          codes[code] = (codes[code] ?? 0) + 1;
+        }
         logger.info(
           {
             requestId,

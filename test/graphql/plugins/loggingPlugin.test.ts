@@ -34,7 +34,7 @@ describe('loggingPlugin', () => {
       msg: 'graphql request',
       requestId: 'test-request',
       operationName: 'Greeting',
-      errors: ['NOT_FOUND'],
+      errors: { NOT_FOUND: 1 },
     });
     expect(logged[0]?.ms).toEqual(expect.any(Number));
   });
