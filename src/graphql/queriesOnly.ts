@@ -1,4 +1,4 @@
-import { GraphQLError, type ValidationRule } from 'graphql';
+import { GraphQLError, OperationTypeNode, type ValidationRule } from 'graphql';
 
 /**
  * The schema has a query type only: a mutation or subscription is the caller's mistake, answered
@@ -7,7 +7,7 @@ import { GraphQLError, type ValidationRule } from 'graphql';
  */
 export const queriesOnly: ValidationRule = (context) => ({
   OperationDefinition(node) {
-    if (node.operation === 'query') return;
+    if (node.operation === OperationTypeNode.QUERY) return;
     context.reportError(
       new GraphQLError(
         `This gateway is read-only and serves queries only; a ${node.operation} cannot be run.`,
