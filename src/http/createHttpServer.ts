@@ -149,9 +149,25 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
           // How often Node checks the two timeouts above (default 30 s, far too coarse).
           connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headerTimeoutMs / 4)),
           maxHeaderSize: 32 * 1024,
+          // Node would answer a missing Host with an empty 400 of its own; the routes answer it.
+          requireHostHeader: false,
         },
         handler,
       );
+      // `Expect: 100-continue` is answered by Node; any other expectation is refused here, in
+      // the gateway's error shape (Node's own 417 has no body).
+      server.on('checkExpectation', (_request, response) => {
+        const body = refusalBody(
+          'Only "Expect: 100-continue" is supported.',
+          'EXPECTATION_FAILED',
+        );
+        response.writeHead(417, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+          connection: 'close',
+        });
+        response.end(body);
+      });
       server.setTimeout(limits.socketTimeoutMs, (socket) => socket.destroy());
       guard = createConnectionGuard(server, limits.maxConnections);
       return server;
@@ -185,6 +201,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-content-type-options', 'nosniff');
     (request as { started?: number }).started = performance.now();
+    // A compressed body would be read as if it were not: refused rather than misread.
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity')
+      return refuse(
+        reply,
+        415,
+        'Request bodies are not decompressed: send them without Content-Encoding.',
+        'UNSUPPORTED_CONTENT_ENCODING',
+      );
+    return undefined;
   });
   app.addHook('preHandler', async (request) => {
     connections.busy(request.raw.socket);

@@ -50,6 +50,9 @@ describe('request lines, headers and bodies no parser accepts', () => {
     `GET /${'a'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
     `GET /graphql HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(70_000)}\r\n\r\n`,
     'GET /graphql HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n',
+    'GET /healthz HTTP/1.1\r\n\r\n',
+    'POST /graphql HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
     'GET /graphql HTTP/1.1\r\nHost: x\r\nX-Null: a\u0000b\r\n\r\n',
     'GET /graphql?query={__typename} HTTP/1.1\r\nHost: x\r\naccept: application/json\r\napollo-require-preflight: true\r\n\r\n',
   ];
