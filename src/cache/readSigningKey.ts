@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readSmallFile, SmallFileError } from '../config/readSmallFile.js';
 import { ConfigError } from '../config/ConfigError.js';
 
 /** HMAC-SHA256 keys shorter than its 32-byte output weaken it (RFC 2104 §3). */
 export const MIN_SIGNING_KEY_BYTES = 32;
+/** A key is a secret of a few dozen bytes; a large file is a mistake (or /dev/zero). */
+const MAX_SIGNING_KEY_BYTES = 64 * 1024;
 
 /**
  * The key of `--redis-signing-key-file`: the file's bytes, without the line ending(s) an editor
@@ -13,10 +15,11 @@ export const MIN_SIGNING_KEY_BYTES = 32;
 export function readSigningKey(path: string): Buffer {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readSmallFile(path, MAX_SIGNING_KEY_BYTES);
   } catch (err) {
-    const code = err instanceof Error && 'code' in err ? String(err.code) : 'error';
-    throw new ConfigError(`--redis-signing-key-file: cannot read "${path}" (${code})`);
+    throw new ConfigError(
+      `--redis-signing-key-file: ${err instanceof SmallFileError ? err.message : `cannot read "${path}"`}`,
+    );
   }
   let end = bytes.length;
   while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end -= 1;

@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readSmallFile, SmallFileError } from '../config/readSmallFile.js';
 import type { TokenSource } from '../upstream/createImageApiClient.js';
 import { ConfigError } from '../config/ConfigError.js';
+
+/** Service-account tokens are about 1 KiB; anything near this is not a token. */
+const MAX_TOKEN_BYTES = 64 * 1024;
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 export interface FileTokenSourceOptions {
   /** Re-read the file when the last read is older than this (ms). Default 60 s, like client-go. */
@@ -21,13 +25,24 @@ export function createFileTokenSource(
 ): TokenSource {
   const refreshMs = options.refreshMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const read = (): string => readFileSync(path, 'utf8').trim();
+  const read = (): string => {
+    const token = readSmallFile(path, MAX_TOKEN_BYTES).toString('utf8').trim();
+    // A token goes into an Authorization header: visible ASCII only (RFC 9110 field value).
+    if (token && !HEADER_SAFE.test(token))
+      throw new SmallFileError('EBADTOKEN', `"${path}" holds characters a token cannot have`);
+    return token;
+  };
   let token: string;
   try {
     token = read();
   } catch (err) {
+    const message = err instanceof SmallFileError ? err.message : `cannot read "${path}"`;
     throw new ConfigError(
-      `${description}: cannot read token file "${path}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      `${description}: ${
+        message.startsWith('cannot read')
+          ? message.replace('cannot read', 'cannot read token file')
+          : `token file ${message}`
+      }`,
     );
   }
   if (!token) throw new ConfigError(`${description}: token file "${path}" is empty`);

@@ -157,10 +157,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       // `Expect: 100-continue` is answered by Node; any other expectation is refused here, in
       // the gateway's error shape (Node's own 417 has no body).
       server.on('checkExpectation', (_request, response) => {
-        const body = refusalBody(
-          'Only "Expect: 100-continue" is supported.',
-          'EXPECTATION_FAILED',
-        );
+        const body = refusalBody('Only "Expect: 100-continue" is supported.', 'EXPECTATION_FAILED');
         response.writeHead(417, {
           'content-type': 'application/json; charset=utf-8',
           'content-length': Buffer.byteLength(body),

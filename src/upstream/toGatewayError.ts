@@ -65,8 +65,12 @@ export function redactCredentials(
   return redactSecrets(text, secrets);
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]+/g;
+
 function cut(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  // Control characters (NUL, ESC, line breaks) never reach a client or a log from upstream.
+  const line = text.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
 }
 

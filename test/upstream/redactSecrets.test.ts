@@ -49,4 +49,22 @@ describe('redactSecrets', () => {
       'password=[redacted]',
     );
   });
+
+  it('removes a known secret URL-encoded, in base64, and cut short', () => {
+    const secret = 'GATEWAY-SECRET-0123456789abcdef';
+    const b64 = Buffer.from(secret).toString('base64');
+    const echoes = [
+      `url ${encodeURIComponent(secret)} rejected`,
+      `basic ${b64} rejected`,
+      `basic ${b64.replace(/=+$/, '')} rejected`,
+      `cut ${secret.slice(0, -1)} rejected`,
+      `cut ${secret.slice(0, 20)}`,
+    ];
+    for (const echo of echoes) {
+      const out = redactSecrets(echo, [secret]);
+      expect(out).toContain('[redacted]');
+      expect(out).not.toContain('0123456789');
+      expect(out).not.toContain(b64.slice(0, 16));
+    }
+  });
 });

@@ -154,4 +154,12 @@ describe('transport errors', () => {
     expect(err.message).not.toContain('SECRETSECRET');
     expect(redactCredentials('bearer abc.def, next')).toBe('Bearer [redacted], next');
   });
+
+  it('never relays control characters from an upstream message', () => {
+    const err = errorFromAnswer('east', {
+      statusCode: 403,
+      body: JSON.stringify({ kind: 'Status', code: 403, message: 'a\u0000b\u001b[31mc\nd' }),
+    });
+    expect(err.message).toBe('cluster "east": a b [31mc d');
+  });
 });
