@@ -104,16 +104,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     : undefined;
   const probe = createClusterProbe(registry, { authenticated: auth === 'serviceaccount' });
   const readiness = async (): Promise<unknown> => {
-    // Ready once configured; an unreachable cluster is reported, never fatal.
-    const statuses = await Promise.all(registry.clients.map((c) => probe.status(c.cluster.name)));
+    // Ready once configured; an unreachable cluster is reported, never fatal, and never waited
+    // for (the last status known, refreshed in the background).
+    const statuses = registry.clients.map((c) => ({
+      name: c.cluster.name,
+      status: probe.lastKnown(c.cluster.name),
+    }));
     const cache = options.cache?.stats();
     return {
       status: 'ready',
-      clusters: statuses.map((s) => ({
-        name: s.cluster,
-        reachable: s.reachable,
-        lastErrorCode: s.lastErrorCode,
-        checkedAt: s.checkedAt,
+      clusters: statuses.map(({ name, status }) => ({
+        name,
+        reachable: status?.reachable ?? null,
+        lastErrorCode: status?.lastErrorCode ?? null,
+        checkedAt: status?.checkedAt ?? null,
       })),
       // The shared tier is an optimisation: its state is reported, never a reason to be unready.
       ...(cache

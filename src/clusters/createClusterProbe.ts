@@ -17,6 +17,11 @@ export interface ClusterStatus {
 export interface ClusterProbe {
   /** The cluster's status, probed at most once per ttl; concurrent callers share one probe. */
   status(cluster: string): Promise<ClusterStatus>;
+  /**
+   * The last status known, at once (never waiting for a probe: readiness must answer within a
+   * kubelet's 1 s even while a cluster hangs); a stale one starts a probe in the background.
+   */
+  lastKnown(cluster: string): ClusterStatus | undefined;
 }
 
 export interface ProbeOptions {
@@ -82,13 +87,22 @@ export function createClusterProbe(
     }
   };
 
+  const known = new Map<string, ClusterStatus>();
+  const status = (cluster: string): Promise<ClusterStatus> => {
+    const cached = cache.get(cluster);
+    if (cached && Date.now() - cached.at < ttlMs) return cached.status;
+    const fresh = probe(cluster).then((result) => {
+      known.set(cluster, result);
+      return result;
+    });
+    cache.set(cluster, { at: Date.now(), status: fresh });
+    return fresh;
+  };
   return {
-    status(cluster) {
-      const cached = cache.get(cluster);
-      if (cached && Date.now() - cached.at < ttlMs) return cached.status;
-      const status = probe(cluster);
-      cache.set(cluster, { at: Date.now(), status });
-      return status;
+    status,
+    lastKnown(cluster) {
+      void status(cluster);
+      return known.get(cluster);
     },
   };
 }

@@ -35,6 +35,19 @@ async function closedPort(): Promise<number> {
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('createClusterProbe', () => {
+  it('answers lastKnown at once, never waiting for a probe, and probes in the background', async () => {
+    clusters.sim('east').addFault({ resource: 'version', fault: { kind: 'delay', ms: 300 } });
+    const probe = createClusterProbe(clusters.registry, { timeoutMs: 20_000 });
+    clusters.resetCounts();
+    // Nothing known yet: undefined now, while the probe runs.
+    expect(probe.lastKnown('east')).toBeUndefined();
+    expect(clusters.sim('east').count('version')).toBe(0);
+    await probe.status('east');
+    expect(probe.lastKnown('east')).toMatchObject({ cluster: 'east', reachable: true });
+    // The background probe and the awaited one were the same request.
+    expect(clusters.sim('east').count('version')).toBe(1);
+  });
+
   it('reports a reachable cluster with its version and round trip', async () => {
     const status = await createClusterProbe(clusters.registry, { timeoutMs: 20_000 }).status(
       'east',
