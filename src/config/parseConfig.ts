@@ -318,7 +318,8 @@ function corsOrigins(r: Reader): readonly string[] {
     } catch {
       url = undefined;
     }
-    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin)
+    // Exact origins only: a pattern (`https://*.example.com`) would never match a browser's Origin.
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin || origin.includes('*'))
       throw new ConfigError(
         `${r.source('cors-origin')} must be an origin such as https://console.example.com (scheme, host and port; no path or trailing slash), got ${shown(origin)}`,
       );

@@ -268,7 +268,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     app.get('/graphiql/graphiql.css', asset('css'));
     app.get('/graphql', async (request, reply) => {
       if (wantsHtml(request))
-        return reply.type('text/html; charset=utf-8').send(renderGraphiQLPage(assets));
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', GRAPHIQL_CSP)
+          .header('x-frame-options', 'DENY')
+          .send(renderGraphiQLPage(assets));
       return graphql.handler(request, reply);
     });
     app.post('/graphql', graphql.handler);
@@ -278,3 +282,19 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 }
 
 const KNOWN_METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS']);
+
+/**
+ * The GraphiQL page loads its own two files and talks to this origin only; nothing may frame
+ * it (a page that holds a bearer token in its headers editor). GraphiQL's editor sets inline
+ * styles.
+ */
+const GRAPHIQL_CSP = [
+  "default-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');

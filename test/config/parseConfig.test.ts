@@ -311,6 +311,7 @@ describe('parseConfig: flags', () => {
       'HTTPS://A.example',
       'ftp://a.example',
       'https://a.example/app',
+      'https://*.a.example',
     ])
       expect(() => parseConfig(['--demo', '--cors-origin', bad], {}), bad).toThrow(
         `--cors-origin must be an origin such as https://console.example.com (scheme, host and port; no path or trailing slash), got ${JSON.stringify(bad)}`,

@@ -107,6 +107,9 @@ describe('createHttpServer: routes', () => {
     });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    // Its own files and origin only, never framed.
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.body).toContain('<script src="/graphiql/graphiql.js"></script>');
     expect(handled).toEqual([]);
     const js = await app.inject({ method: 'GET', url: '/graphiql/graphiql.js' });
