@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { ClusterConnection } from '../upstream/createImageApiClient.js';
 import { ConfigError } from '../config/ConfigError.js';
+import { readSmallFile, SmallFileError } from '../config/readSmallFile.js';
 import { createFileTokenSource } from './createFileTokenSource.js';
+import { MAX_PEM_FILE_BYTES } from './resolveContext.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -27,10 +28,10 @@ export function loadInCluster(options: InClusterOptions): ClusterConnection {
   const dir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
   let caPem: string;
   try {
-    caPem = readFileSync(`${dir}/ca.crt`, 'utf8');
+    caPem = readSmallFile(`${dir}/ca.crt`, MAX_PEM_FILE_BYTES).toString('utf8');
   } catch (err) {
     throw new ConfigError(
-      `--in-cluster: cannot read the service account CA "${dir}/ca.crt" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      `--in-cluster: cannot read the service account CA "${dir}/ca.crt" (${err instanceof SmallFileError ? err.reason : 'error'})`,
     );
   }
   const token = createFileTokenSource(`${dir}/token`, '--in-cluster: service account', {

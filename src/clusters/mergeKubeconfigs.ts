@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { ConfigError } from '../config/ConfigError.js';
+import { readSmallFile, SmallFileError } from '../config/readSmallFile.js';
 
 /** One named cluster, user or context, as its file wrote it. */
 export interface KubeconfigEntry {
@@ -24,6 +24,12 @@ export interface MergedKubeconfig {
   /** From the first file that sets a non-empty `current-context`. */
   readonly currentContext?: { readonly name: string; readonly file: string } | undefined;
 }
+
+/**
+ * A kubeconfig with a hundred contexts and their certificates embedded is well under 1 MiB; a
+ * file past this is a mistake (or `/dev/zero`), refused before it is read.
+ */
+export const MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024;
 
 const SECTIONS = [
   ['clusters', 'cluster'],
@@ -88,10 +94,10 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 function parseFile(file: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readSmallFile(file, MAX_KUBECONFIG_BYTES).toString('utf8');
   } catch (err) {
     throw new ConfigError(
-      `cannot read kubeconfig "${file}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      `cannot read kubeconfig "${file}" (${err instanceof SmallFileError ? err.reason : 'error'})`,
     );
   }
   let doc: unknown;

@@ -1,8 +1,8 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ClusterConnection } from '../upstream/createImageApiClient.js';
 import { ConfigError } from '../config/ConfigError.js';
+import { readSmallFile, SmallFileError } from '../config/readSmallFile.js';
 import type { KubeconfigEntry, MergedKubeconfig } from './mergeKubeconfigs.js';
 
 export type Impersonation = NonNullable<ClusterConnection['impersonate']>;
@@ -146,13 +146,15 @@ function resolvePath(entry: KubeconfigEntry, path: string): string {
   return isAbsolute(path) ? path : resolve(dirname(resolve(entry.file)), path);
 }
 
+/** A CA bundle, certificate or key file is kilobytes; the whole Mozilla CA bundle is 220 KiB. */
+export const MAX_PEM_FILE_BYTES = 4 * 1024 * 1024;
+
 function readField(path: string, field: string, where: string, owner: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readSmallFile(path, MAX_PEM_FILE_BYTES).toString('utf8');
   } catch (err) {
-    throw new ConfigError(
-      `${where}: cannot read ${field} "${path}" (${(err as NodeJS.ErrnoException).code ?? 'error'}) for ${owner}`,
-    );
+    const reason = err instanceof SmallFileError ? err.reason : 'error';
+    throw new ConfigError(`${where}: cannot read ${field} "${path}" (${reason}) for ${owner}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,5 +34,19 @@ describe('loadInCluster', () => {
         serviceAccountDir: dir,
       }),
     ).toThrow(`cannot read the service account CA "${dir}/ca.crt"`);
+  });
+
+  it('refuses a CA that is not a regular file, without waiting on it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sa-'));
+    writeFileSync(join(dir, 'token'), 'sa-token');
+    execFileSync('mkfifo', [join(dir, 'ca.crt')]);
+    expect(() =>
+      loadInCluster({
+        env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+        serviceAccountDir: dir,
+      }),
+    ).toThrow(
+      `--in-cluster: cannot read the service account CA "${dir}/ca.crt" (not a regular file)`,
+    );
   });
 });

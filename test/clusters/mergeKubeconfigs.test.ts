@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,17 @@ function file(text: string): string {
 const messageOf = configErrorOf;
 
 describe('mergeKubeconfigs', () => {
+  it('refuses a kubeconfig that is a device or a FIFO without reading it (start-up once hung)', () => {
+    expect(messageOf(() => mergeKubeconfigs(['/dev/zero']))).toBe(
+      'cannot read kubeconfig "/dev/zero" (not a regular file)',
+    );
+    const fifo = join(mkdtempSync(join(tmpdir(), 'kubeconfig-')), 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(messageOf(() => mergeKubeconfigs([fifo]))).toBe(
+      `cannot read kubeconfig "${fifo}" (not a regular file)`,
+    );
+  });
+
   it('keeps the first definition of each name, whole, with the file it came from', () => {
     const a = file('clusters: [{name: x, cluster: {server: "https://a"}}]\n');
     const b = file(

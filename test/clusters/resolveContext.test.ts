@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mergeKubeconfigs } from '../../src/clusters/mergeKubeconfigs.js';
-import { resolveContext, type ResolvedContext } from '../../src/clusters/resolveContext.js';
+import {
+  MAX_PEM_FILE_BYTES,
+  resolveContext,
+  type ResolvedContext,
+} from '../../src/clusters/resolveContext.js';
 import {
   createTlsCertificate,
   type TlsCertificate,
@@ -113,6 +117,27 @@ describe('resolveContext', () => {
         }),
       ),
     ).toMatch(/^context "ctx": cannot read client-key ".*gone\.key" \(ENOENT\) for user "u"$/);
+  });
+
+  it('refuses certificate files that are devices or too large, without reading them', () => {
+    expect(
+      messageOf(() =>
+        resolveUser('{client-certificate: /dev/zero, client-key: tls.key}', {
+          'tls.key': alice.key,
+        }),
+      ),
+    ).toBe(
+      'context "ctx": cannot read client-certificate "/dev/zero" (not a regular file) for user "u"',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'kubeconfig-'));
+    writeFileSync(join(dir, 'huge.crt'), Buffer.alloc(MAX_PEM_FILE_BYTES + 1, 0x41));
+    writeFileSync(
+      join(dir, 'config'),
+      `clusters: [{name: c, cluster: {server: "https://a.example.com", certificate-authority: huge.crt}}]\ncontexts: [{name: ctx, context: {cluster: c}}]\n`,
+    );
+    expect(messageOf(() => resolveContext(mergeKubeconfigs([join(dir, 'config')]), 'ctx'))).toBe(
+      `context "ctx": cannot read certificate-authority "${join(dir, 'huge.crt')}" (${MAX_PEM_FILE_BYTES + 1} bytes, more than the ${MAX_PEM_FILE_BYTES} read at most) for cluster "c"`,
+    );
   });
 
   it('checks the context entry itself: a cluster to name, a user that exists', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,21 @@ describe('readSmallFile', () => {
     expect(errorOf(() => readSmallFile('/dev/zero', 1024)).code).toBe('ENOTFILE');
     expect(errorOf(() => readSmallFile(dir, 1024)).code).toBe('EISDIR');
     expect(errorOf(() => readSmallFile(join(dir, 'missing'), 1024)).code).toBe('ENOENT');
+  });
+
+  it('refuses a FIFO without waiting for a writer (a plain open blocked start-up for good)', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const error = errorOf(() => readSmallFile(fifo, 1024));
+    expect([error.code, error.reason]).toEqual(['ENOTFILE', 'not a regular file']);
+  });
+
+  it('says in its reason how large a file that is too large is', () => {
+    const path = join(dir, 'seven');
+    writeFileSync(path, '1234567');
+    expect(errorOf(() => readSmallFile(path, 5)).reason).toBe(
+      '7 bytes, more than the 5 read at most',
+    );
   });
 });
 

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { usage } from '../../src/config/usage.js';
@@ -119,6 +122,24 @@ describe('image-gateway answers without starting anything', () => {
     expect(await missing.exit).toBe(2);
     expect(missing.err()).toContain('cannot read kubeconfig "/nonexistent/config"');
     expect(missing.out()).toBe('');
+  });
+
+  it('refuses a kubeconfig, or a file it names, that is a device or a FIFO, instead of hanging on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-kubeconfig-'));
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    writeFileSync(
+      join(dir, 'config'),
+      `current-context: a\nclusters: [{name: a, cluster: {server: "https://127.0.0.1:1", certificate-authority: /dev/zero}}]\ncontexts: [{name: a, context: {cluster: a}}]\n`,
+    );
+    const device = runCli(['--kubeconfig', join(dir, 'config'), '--port', '0']);
+    const pipe = runCli(['--kubeconfig', fifo, '--port', '0']);
+    expect(await device.exit).toBe(2);
+    expect(device.err()).toContain(
+      'context "a": cannot read certificate-authority "/dev/zero" (not a regular file) for cluster "a"',
+    );
+    expect(await pipe.exit).toBe(2);
+    expect(pipe.err()).toContain(`cannot read kubeconfig "${fifo}" (not a regular file)`);
   });
 });
 
