@@ -1,3 +1,4 @@
+import { cutForMessage } from './cutForMessage.js';
 import { badUserInput } from './errors.js';
 
 /**
@@ -13,8 +14,7 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 function shown(value: string): string {
-  const text = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  return JSON.stringify(text);
+  return JSON.stringify(cutForMessage(value));
 }
 
 export function checkNamespace(value: string, argument = 'namespace'): string {
@@ -90,6 +90,9 @@ export function parseImageStreamTagName(
   }
   return { stream, tag };
 }
+
+/** The page size of a connection when `first` is omitted (the cost model counts the same). */
+export const DEFAULT_PAGE_SIZE = 50;
 
 export function checkPageSize(
   value: number | null | undefined,

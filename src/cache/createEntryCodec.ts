@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Image } from '../upstream/types.js';
 import { IMAGE } from '../upstream/wire/wireShapes.js';
+import { isRecord } from '../isRecord.js';
 
 /** Image content is kept by the cluster it was read from and its digest. */
 export interface CacheKey {
@@ -58,9 +59,6 @@ const COLON = 0x3a;
 /** base64url of a 32-byte HMAC-SHA256, without padding. */
 const SIGNATURE_CHARS = 43;
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The format of content-cache entries in Redis, and the checks a read entry must pass. Whoever

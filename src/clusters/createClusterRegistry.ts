@@ -1,4 +1,5 @@
-import { GatewayError, badUserInput } from '../errors.js';
+import { cutForMessage } from '../cutForMessage.js';
+import { badUserInput } from '../errors.js';
 import type { Logger } from '../logger.js';
 import {
   createImageApiClient,
@@ -9,12 +10,7 @@ import {
   type UpstreamOptions,
 } from '../upstream/createImageApiClient.js';
 import { ConfigError } from '../config/ConfigError.js';
-import { headerNameOf } from './headerNameOf.js';
-
-/** The suffix of a cluster's X-Cluster-Authorization-<alias> header (lowercase, header-safe). */
-export function headerOf(connection: ClusterConnection): string {
-  return connection.headerName ?? headerNameOf(connection.name);
-}
+import { headerOf } from '../upstream/headerNameOf.js';
 
 /** The configured clusters, each with its one upstream client, in configuration order. */
 export interface ClusterRegistry {
@@ -72,10 +68,8 @@ export function createClusterRegistry(
       }
       const client = byName.get(name);
       if (!client) {
-        const shown = name.length > 80 ? `${name.slice(0, 80)}…` : name;
-        throw new GatewayError(
-          'BAD_USER_INPUT',
-          `Argument "${argument}" names an unknown cluster ${JSON.stringify(shown)} (clusters: ${known()}).`,
+        throw badUserInput(
+          `Argument "${argument}" names an unknown cluster ${JSON.stringify(cutForMessage(name))} (clusters: ${known()}).`,
         );
       }
       return client;

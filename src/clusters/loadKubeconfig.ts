@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClusterConnection, TokenSource } from '../upstream/createImageApiClient.js';
 import { ConfigError } from '../config/ConfigError.js';
 import { createFileTokenSource } from './createFileTokenSource.js';
-import { headerNameOf } from './headerNameOf.js';
+import { headerNameOf } from '../upstream/headerNameOf.js';
 import { mergeKubeconfigs, type MergedKubeconfig } from './mergeKubeconfigs.js';
 import { resolveContext, type ResolvedContext } from './resolveContext.js';
 
@@ -53,10 +53,6 @@ const q = (name: string): string => JSON.stringify(name);
  * Pure apart from reading the files (the kubeconfigs, the files they name, token files).
  */
 export function loadKubeconfig(options: LoadKubeconfigOptions): LoadedKubeconfig {
-  return load(options);
-}
-
-function load(options: LoadKubeconfigOptions): LoadedKubeconfig {
   const merged = mergeKubeconfigs(options.paths);
   const selected = select(merged, options);
   const resolved = selected.map((name) => resolveContext(merged, name));

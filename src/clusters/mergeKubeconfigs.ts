@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import { ConfigError } from '../config/ConfigError.js';
+import { isRecord } from '../isRecord.js';
 import { readSmallFile, SmallFileError } from '../config/readSmallFile.js';
 
 /** One named cluster, user or context, as its file wrote it. */
@@ -87,10 +88,6 @@ function invalid(file: string, reason: string): ConfigError {
   return new ConfigError(`kubeconfig "${file}" is invalid: ${reason}`);
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function parseFile(file: string): Record<string, unknown> {
   let text: string;
   try {
@@ -114,7 +111,7 @@ function parseFile(file: string): Record<string, unknown> {
     throw invalid(file, 'not YAML');
   }
   if (doc === undefined || doc === null) return {};
-  if (!isMapping(doc)) throw invalid(file, 'expected a mapping (apiVersion, kind, clusters, ...)');
+  if (!isRecord(doc)) throw invalid(file, 'expected a mapping (apiVersion, kind, clusters, ...)');
   if (doc['kind'] !== undefined && doc['kind'] !== 'Config')
     throw invalid(file, '"kind" must be "Config"');
   if (doc['apiVersion'] !== undefined && doc['apiVersion'] !== 'v1')
@@ -138,7 +135,7 @@ function entriesOf(
   const out: KubeconfigEntry[] = [];
   list.forEach((item: unknown, index) => {
     // An entry that is not a mapping has no name to give; its position is all there is.
-    if (!isMapping(item))
+    if (!isRecord(item))
       throw invalid(file, `${section} entry ${index + 1} is not a mapping with a name`);
     const name = item['name'];
     if (name === undefined || name === null || name === '') return;
@@ -164,7 +161,7 @@ function sameValue(a: unknown, b: unknown): boolean {
       if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
       return x.every((item, i) => equal(item, y[i]));
     }
-    if (!isMapping(x) || !isMapping(y)) return false;
+    if (!isRecord(x) || !isRecord(y)) return false;
     const keys = Object.keys(x);
     if (keys.length !== Object.keys(y).length) return false;
     return keys.every((k) => Object.hasOwn(y, k) && equal(x[k], y[k]));

@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ClusterConnection } from '../upstream/createImageApiClient.js';
 import { ConfigError } from '../config/ConfigError.js';
+import { isRecord } from '../isRecord.js';
 import { readSmallFile, SmallFileError } from '../config/readSmallFile.js';
 import type { KubeconfigEntry, MergedKubeconfig } from './mergeKubeconfigs.js';
 
@@ -66,10 +67,6 @@ const CONTROL = /\p{Cc}/u;
 
 const q = (name: string): string => JSON.stringify(name);
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Checks one selected context of a merged kubeconfig and everything it uses (its cluster, its
  * user, the files they name), and reads those files. What kubectl refuses is refused; what the
@@ -113,7 +110,7 @@ export function resolveContext(merged: MergedKubeconfig, name: string): Resolved
 
 function bodyOf(entry: KubeconfigEntry, owner: string): Record<string, unknown> {
   if (entry.body === undefined || entry.body === null) return {};
-  if (!isMapping(entry.body)) throw new ConfigError(`${owner} is not a mapping`);
+  if (!isRecord(entry.body)) throw new ConfigError(`${owner} is not a mapping`);
   return entry.body;
 }
 
@@ -351,7 +348,7 @@ function impersonationOf(body: Record<string, unknown>, full: string): Impersona
   const uid = stringField(body, 'as-uid', full);
   const groups = listOf(body['as-groups'], '"as-groups"');
   const rawExtra = body['as-user-extra'] ?? {};
-  if (!isMapping(rawExtra))
+  if (!isRecord(rawExtra))
     throw new ConfigError(
       `${full}: "as-user-extra" must be a mapping of names to lists of strings`,
     );

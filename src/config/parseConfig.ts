@@ -1,4 +1,5 @@
 import type { QueryLimits } from '../limits/createQueryLimits.js';
+import { cutForMessage } from '../cutForMessage.js';
 import { ConfigError } from './ConfigError.js';
 import { envNameOf, optionNamed, OPTIONS, type Command, type OptionSpec } from './options.js';
 
@@ -80,7 +81,7 @@ type Value = string | number | boolean | readonly string[];
 
 /** A value from the caller, shown in an error: quoted and cut, so an error never echoes a flood. */
 function shown(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  return JSON.stringify(cutForMessage(value));
 }
 
 function distance(a: string, b: string): number {
@@ -353,12 +354,8 @@ function serveConfig(r: Reader): ServeConfig {
   if (r.has('latency-ms') && source.kind !== 'demo')
     throw new ConfigError(`${r.source('latency-ms')} applies to --demo only`);
   const redis = redisUrl(r);
-  if (r.has('redis-signing-key-file') && !redis)
-    throw new ConfigError(`${r.source('redis-signing-key-file')} needs --redis-url`);
-  if (r.has('redis-command-timeout-ms') && !redis)
-    throw new ConfigError(`${r.source('redis-command-timeout-ms')} needs --redis-url`);
-  if (r.has('redis-key-prefix') && !redis)
-    throw new ConfigError(`${r.source('redis-key-prefix')} needs --redis-url`);
+  for (const name of ['redis-signing-key-file', 'redis-command-timeout-ms', 'redis-key-prefix'])
+    if (r.has(name) && !redis) throw new ConfigError(`${r.source(name)} needs --redis-url`);
   const headerTimeoutMs = r.int('header-timeout-ms');
   const bodyTimeoutMs = r.int('body-timeout-ms');
   if (bodyTimeoutMs < headerTimeoutMs)

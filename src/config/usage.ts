@@ -11,6 +11,11 @@ function defaultText(spec: OptionSpec): string | undefined {
   return typeof spec.default === 'string' ? `"${spec.default}"` : String(spec.default);
 }
 
+/** ` (simulate)` after an option only `simulate` takes. */
+function simulateOnly(spec: OptionSpec): string {
+  return spec.commands.length === 1 && spec.commands[0] === 'simulate' ? ' (simulate)' : '';
+}
+
 function describe(spec: OptionSpec): string {
   const parts = [spec.help];
   if (spec.values) parts.push(`one of ${spec.values.join(', ')}`);
@@ -42,10 +47,7 @@ export function usage(): string {
     const specs = OPTIONS.filter((spec) => spec.group === group);
     lines.push(`${group}:`);
     for (const spec of specs) {
-      const only =
-        spec.commands.length === 1 && spec.commands[0] === 'simulate' ? ' (simulate)' : '';
-      const flag = flagOf(spec);
-      lines.push(`  ${flag.padEnd(30)} ${describe(spec)}${only}`);
+      lines.push(`  ${flagOf(spec).padEnd(30)} ${describe(spec)}${simulateOnly(spec)}`);
     }
     lines.push('');
   }
@@ -62,14 +64,13 @@ export function usage(): string {
 export function flagTable(): string {
   const rows = ['| Flag | Environment | Default | What |', '|---|---|---|---|'];
   for (const spec of OPTIONS) {
-    const only = spec.commands.length === 1 && spec.commands[0] === 'simulate' ? ' (simulate)' : '';
     const env = [envNameOf(spec.name), spec.legacyEnv]
       .filter((name) => name !== undefined)
       .map((name) => `\`${name}\``)
       .join(', ');
     const values = spec.values ? ` (${spec.values.join(', ')})` : '';
     rows.push(
-      `| \`${flagOf(spec)}\` | ${env} | ${defaultText(spec) ?? '—'} | ${spec.help}${values}${only} |`,
+      `| \`${flagOf(spec)}\` | ${env} | ${defaultText(spec) ?? '—'} | ${spec.help}${values}${simulateOnly(spec)} |`,
     );
   }
   return rows.join('\n');

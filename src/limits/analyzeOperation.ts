@@ -28,7 +28,7 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { createCostModel, type Args, type CostModel } from './createCostModel.js';
-import { cutForMessage } from './cutForMessage.js';
+import { cutForMessage } from '../cutForMessage.js';
 
 /**
  * Steps after which an operation is refused as too complex to analyse.

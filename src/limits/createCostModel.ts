@@ -1,3 +1,5 @@
+import { DEFAULT_PAGE_SIZE } from '../validation.js';
+
 /** Coerced argument values of one field, as the resolver will receive them. */
 export type Args = Readonly<Record<string, unknown>>;
 
@@ -14,9 +16,6 @@ export interface FieldCost {
 
 /** The model, keyed `Type.field`. */
 export type CostModel = ReadonlyMap<string, FieldCost>;
-
-/** The page size of a connection when `first` is omitted (the resolvers' default). */
-export const DEFAULT_PAGE_SIZE = 50;
 
 const distinctCount = (value: unknown): number => (Array.isArray(value) ? new Set(value).size : 0);
 const lengthOf = (value: unknown): number => (Array.isArray(value) ? value.length : 0);

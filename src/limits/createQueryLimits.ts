@@ -43,7 +43,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = Object.freeze({
  * these rules memoises per fragment, so it is linear in the document); the static cost with
  * the request's variables once the operation is resolved (analyzeOperation: linear, and refused
  * past a fixed number of steps). Tokens and the merge screen come earlier, from
- * checkTokenLimit. All of them reject before any resolver runs, so a rejected query makes no
+ * checkQuery. All of them reject before any resolver runs, so a rejected query makes no
  * upstream call.
  */
 export function createQueryLimits(
@@ -58,7 +58,7 @@ export function createQueryLimits(
       exposeLimits: true,
     },
     maxAliases: { n: limits.maxAliases, exposeLimits: true },
-    // Counted by checkTokenLimit, before Apollo: a throw from Apollo's parsing hook is a 500.
+    // Counted by checkQuery, before Apollo: a throw from Apollo's parsing hook is a 500.
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
     // The static cost of Armor cannot see list sizes or fan-out; ours below does.
@@ -147,9 +147,4 @@ export function checkQuery(query: string, maxTokens: number): QueryRefusal | und
   return screenDocument(document).kind === 'tooComplex'
     ? { error: tooComplex(), reason: 'TOO_COMPLEX' }
     : undefined;
-}
-
-/** checkQuery's error alone (the interface the HTTP layer has used so far). */
-export function checkTokenLimit(query: string, maxTokens: number): GatewayError | undefined {
-  return checkQuery(query, maxTokens)?.error;
 }

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { identityOf, type AccessReviews } from '../authz/createAccessReviews.js';
 import type { CachedImage, ContentCache } from '../cache/createContentCache.js';
-import { headerOf } from '../clusters/createClusterRegistry.js';
+import { headerOf } from '../upstream/headerNameOf.js';
 import type { Logger } from '../logger.js';
 import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
 import type { Image, ImageStream, ImageStreamImage } from '../upstream/types.js';

@@ -4,6 +4,7 @@ import {
   checkNamespace,
   checkPageSize,
   checkStreamName,
+  DEFAULT_PAGE_SIZE,
   parseImageStreamImageName,
   parseImageStreamTagName,
 } from '../validation.js';
@@ -20,8 +21,6 @@ import type {
  * The per-cluster entry points, shared by Query (cluster as an argument) and Cluster (the parent
  * cluster). Every argument is checked before any upstream call.
  */
-
-const DEFAULT_PAGE_SIZE = 50;
 
 interface Cursor {
   /** The upstream continue token the page started from ('' for the first page). */

@@ -8,7 +8,7 @@ import type {
   TagEventResolvers,
 } from '../generated/graphql.js';
 import type { GatewayContext } from '../context.js';
-import { imageKey, streamKey } from '../loaders/keys.js';
+import { imageKey, imageStreamImageName, streamKey } from '../loaders/keys.js';
 import { keyValues } from './keyValues.js';
 import type { ImageStreamImageModel, ImageStreamModel, StreamTagModel } from './models.js';
 
@@ -27,7 +27,7 @@ export async function loadImageStreamImage(
 }
 
 export const ImageStreamImage: ImageStreamImageResolvers = {
-  name: (m) => `${m.stream}@${m.digest}`,
+  name: imageStreamImageName,
   namespace: (m) => m.namespace,
   cluster: (m, _args, ctx) => ctx.clusters.get(m.cluster),
   digest: (m) => m.digest,

@@ -1,3 +1,4 @@
+import { isRecord } from '../isRecord.js';
 import type { Answer } from './Answer.js';
 import { AUTHORIZATION_GROUP, authorize, type Attributes, type Identity } from './authorize.js';
 import { badRequest, status } from './status.js';
@@ -96,7 +97,7 @@ function decode(body: Buffer): { readonly spec: Spec } | { readonly error: Answe
       body,
     );
   }
-  if (!isObject(parsed))
+  if (!isRecord(parsed))
     return unrecognized(
       `json: cannot unmarshal ${jsonType(parsed)} into Go value of type struct`,
       body,
@@ -119,7 +120,7 @@ function decode(body: Buffer): { readonly spec: Spec } | { readonly error: Answe
   }
   const spec = parsed['spec'] ?? null;
   if (spec === null) return { spec: {} };
-  if (!isObject(spec))
+  if (!isRecord(spec))
     return cannotUnmarshal(spec, 'SelfSubjectAccessReview.spec', 'v1.SelfSubjectAccessReviewSpec');
   const resource = fieldsOf(
     spec['resourceAttributes'],
@@ -151,7 +152,7 @@ function fieldsOf(
   goType: string,
 ): { readonly fields?: Fields } | { readonly error: Answer } {
   if (value === undefined || value === null) return {};
-  if (!isObject(value))
+  if (!isRecord(value))
     return cannotUnmarshal(value, `SelfSubjectAccessReviewSpec.spec.${field}`, goType);
   const fields: Record<string, string> = {};
   for (const name of names) {
@@ -161,10 +162,6 @@ function fieldsOf(
     if (v !== '') fields[name] = v;
   }
   return { fields };
-}
-
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function jsonType(value: unknown): string {

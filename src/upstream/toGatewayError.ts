@@ -57,14 +57,6 @@ export function parseStatus(body: string): Status | undefined {
   return undefined;
 }
 
-/** Strips anything shaped like a credential from text that will be shown or logged. */
-export function redactCredentials(
-  text: string,
-  secrets: Iterable<string | undefined> = [],
-): string {
-  return redactSecrets(text, secrets);
-}
-
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]+/g;
 

@@ -18,7 +18,7 @@ import {
 } from '../../src/limits/analyzeOperation.js';
 import type { CostModel, FieldCost } from '../../src/limits/createCostModel.js';
 import {
-  checkTokenLimit,
+  checkQuery,
   createQueryLimits,
   DEFAULT_QUERY_LIMITS,
 } from '../../src/limits/createQueryLimits.js';
@@ -224,7 +224,7 @@ function mergeCombinations(
 /** Whether a document passes graphql-js validation and every default limit checked before the analysis. */
 function withinDefaultLimits(query: string): boolean {
   const { validationRules } = createQueryLimits(DEFAULT_QUERY_LIMITS, 2);
-  if (checkTokenLimit(query, DEFAULT_QUERY_LIMITS.maxTokens)) return false;
+  if (checkQuery(query, DEFAULT_QUERY_LIMITS.maxTokens)) return false;
   try {
     return validate(schema, parse(query), [...specifiedRules, ...validationRules]).length === 0;
   } catch {

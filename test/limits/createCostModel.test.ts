@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCostModel, DEFAULT_PAGE_SIZE } from '../../src/limits/createCostModel.js';
+import { createCostModel } from '../../src/limits/createCostModel.js';
+import { DEFAULT_PAGE_SIZE } from '../../src/validation.js';
 
 const model = createCostModel(3);
 const calls = (field: string, args: Record<string, unknown> = {}): number =>

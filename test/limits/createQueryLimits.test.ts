@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkQuery, checkTokenLimit } from '../../src/limits/createQueryLimits.js';
+import { checkQuery } from '../../src/limits/createQueryLimits.js';
 
 describe('checkQuery, before Apollo parses the query', () => {
   it('refuses past the token limit, with the reason MAX_TOKENS', () => {
@@ -25,12 +25,5 @@ describe('checkQuery, before Apollo parses the query', () => {
   it('leaves syntax errors to Apollo', () => {
     expect(checkQuery('{ clusters { name }', 3000)).toBeUndefined();
     expect(checkQuery('', 3000)).toBeUndefined();
-  });
-
-  it('checkTokenLimit answers with the same error', () => {
-    expect(checkTokenLimit('{ clusters { name server } }', 5)?.message).toBe(
-      'Syntax Error: Token limit of 5 exceeded.',
-    );
-    expect(checkTokenLimit('{ clusters { name } }', 3000)).toBeUndefined();
   });
 });

@@ -4,8 +4,8 @@ import {
   errorFromAnswer,
   errorFromTransport,
   malformedBody,
-  redactCredentials,
 } from '../../src/upstream/toGatewayError.js';
+import { redactSecrets } from '../../src/upstream/redactSecrets.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/openshift/${name}`, import.meta.url), 'utf8');
@@ -152,7 +152,7 @@ describe('transport errors', () => {
       false,
     );
     expect(err.message).not.toContain('SECRETSECRET');
-    expect(redactCredentials('bearer abc.def, next')).toBe('Bearer [redacted], next');
+    expect(redactSecrets('bearer abc.def, next')).toBe('Bearer [redacted], next');
   });
 
   it('never relays control characters from an upstream message', () => {

@@ -3,7 +3,7 @@ import type { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../../context.js';
 import { GatewayError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { redactCredentials } from '../../upstream/toGatewayError.js';
+import { redactSecrets } from '../../upstream/redactSecrets.js';
 
 /** What the cause of an internal error says, for the log: its stack, credentials stripped. */
 function causeOf(error: unknown): string {
@@ -17,7 +17,7 @@ function causeOf(error: unknown): string {
     current = next;
   }
   const text = current instanceof Error ? (current.stack ?? current.message) : String(current);
-  return redactCredentials(text).slice(0, 4_000);
+  return redactSecrets(text).slice(0, 4_000);
 }
 
 function logInternalErrors(

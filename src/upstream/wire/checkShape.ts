@@ -1,3 +1,5 @@
+import { isRecord } from '../../isRecord.js';
+
 /**
  * Tiny shape checks for JSON from outside the process (API servers, Redis). A check returns
  * undefined when the value fits, or a short description of the first thing that does not, with
@@ -41,10 +43,6 @@ export function list(item: Check): Check {
     }
     return undefined;
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function object(fields: Readonly<Record<string, Check>>): Check {

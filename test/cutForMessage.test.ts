@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutForMessage, MAX_ECHOED_CHARS } from '../../src/limits/cutForMessage.js';
+import { cutForMessage, MAX_ECHOED_CHARS } from '../src/cutForMessage.js';
 
 describe('cutForMessage', () => {
   it('keeps a string of at most 80 characters as it is', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { headerNameOf } from '../../src/clusters/headerNameOf.js';
+import { headerNameOf } from '../../src/upstream/headerNameOf.js';
 
 describe('headerNameOf', () => {
   it('keeps a name that is an HTTP token, in lowercase', () => {

@@ -15,6 +15,17 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * The result may be empty (a name made only of such characters, e.g. `//`); loadKubeconfig
  * refuses that name, and refuses two selected clusters with the same alias.
  */
+/**
+ * The alias a configured cluster answers to: the one the registry gave it (`headerName`, unique
+ * among the configured clusters), else `headerNameOf(name)`.
+ */
+export function headerOf(cluster: {
+  readonly name: string;
+  readonly headerName?: string | undefined;
+}): string {
+  return cluster.headerName ?? headerNameOf(cluster.name);
+}
+
 export function headerNameOf(cluster: string): string {
   const lower = cluster.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
   if (TOKEN.test(cluster)) return lower;
