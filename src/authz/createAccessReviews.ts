@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
+import {
+  credentialOf,
+  type CallOptions,
+  type ImageApiClient,
+} from '../upstream/createImageApiClient.js';
 import type { AccessAttributes } from '../upstream/resources.js';
 
 /**
@@ -29,11 +33,14 @@ export interface AccessReviewOptions {
   readonly maxEntries?: number;
 }
 
-/** The identity a call to a cluster acts as: the caller's token (hashed) in passthrough, else the gateway's own. */
+/**
+ * The identity a call to a cluster acts as (credentialOf, the rule the transport sends by): the
+ * caller's token, hashed; `anonymous` for a caller's call without one; else the gateway itself.
+ */
 export function identityOf(call: CallOptions, headerName: string): string {
-  const token = call.clusterTokens?.get(headerName) ?? call.bearerToken;
-  if (token === undefined) return 'gateway';
-  return `token:${createHash('sha256').update(token).digest('base64url')}`;
+  const credential = credentialOf(call, headerName);
+  if (credential.kind !== 'caller') return credential.kind;
+  return `token:${createHash('sha256').update(credential.token).digest('base64url')}`;
 }
 
 export function createAccessReviews(options: AccessReviewOptions): AccessReviews {

@@ -39,7 +39,7 @@ export interface ClusterConnection {
   readonly token?: TokenSource | undefined;
   /**
    * The `<alias>` in `X-Cluster-Authorization-<alias>`: `headerNameOf(name)` from
-   * src/clusters/headerNameOf.ts, unique among the clusters of a kubeconfig. Set by
+   * src/upstream/headerNameOf.ts, unique among the clusters of a kubeconfig. Set by
    * loadKubeconfig; other sources leave it out (use `headerNameOf(name)` then).
    */
   readonly headerName?: string | undefined;
@@ -126,6 +126,26 @@ export interface CallOptions {
    * queue. Absent for calls outside an operation (the cluster probe).
    */
   readonly budget?: OperationBudget | undefined;
+}
+
+/** Whose credentials a call carries to a cluster (whose alias is `headerName`). */
+export type Credential =
+  /** A token the caller sent: for this cluster's header, else its `Authorization`. */
+  | { readonly kind: 'caller'; readonly token: string }
+  /** A call for the caller, who sent no token for this cluster: none is sent. */
+  | { readonly kind: 'anonymous' }
+  /** The gateway's own credentials (token or client certificate, with impersonation). */
+  | { readonly kind: 'gateway' };
+
+/**
+ * The one rule for what a call authenticates as; the transport sends accordingly and the access
+ * reviews remember answers under it, so a cached answer is only ever reused for the identity
+ * the API server saw.
+ */
+export function credentialOf(call: CallOptions, headerName: string): Credential {
+  const token = call.clusterTokens?.get(headerName) ?? call.bearerToken;
+  if (token !== undefined) return { kind: 'caller', token };
+  return call.asCaller === true ? { kind: 'anonymous' } : { kind: 'gateway' };
 }
 
 export interface ListOptions {

@@ -1,10 +1,12 @@
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type {
-  CallOptions,
-  ClusterConnection,
-  UpstreamObserver,
-  UpstreamOptions,
+import { headerOf } from './headerNameOf.js';
+import {
+  credentialOf,
+  type CallOptions,
+  type ClusterConnection,
+  type UpstreamObserver,
+  type UpstreamOptions,
 } from './createImageApiClient.js';
 import { createCircuitBreaker, type CircuitBreaker } from './createCircuitBreaker.js';
 import { createFairScheduler, SlotAborted, type FairScheduler } from './createFairScheduler.js';
@@ -87,8 +89,7 @@ export function createUpstreamTransport(
   });
   observer?.breakerState(cluster.name, 'closed');
   const ownHeaders = impersonationHeaders(cluster);
-  // The registry sets headerName for every cluster it creates; the fallback serves direct use.
-  const headerName = cluster.headerName ?? cluster.name.toLowerCase();
+  const headerName = headerOf(cluster);
   const { got: client, agent } = createClusterHttpClient(
     cluster,
     options,
@@ -149,10 +150,11 @@ export function createUpstreamTransport(
     const startedAt = Date.now();
     let status = 'error';
     const ownToken = cluster.token?.();
-    const callerToken = call.clusterTokens?.get(headerName) ?? call.bearerToken;
     // A caller's call carries the caller's token or none: never the gateway's own.
-    const ownCredentials = call.asCaller !== true && callerToken === undefined;
-    const token = ownCredentials ? ownToken : callerToken;
+    const credential = credentialOf(call, headerName);
+    const ownCredentials = credential.kind === 'gateway';
+    const token =
+      credential.kind === 'caller' ? credential.token : ownCredentials ? ownToken : undefined;
     const secrets = [token, ownToken];
     try {
       if (!breaker.admits) throw unavailable();

@@ -52,6 +52,10 @@ describe('identityOf', () => {
     expect(identityOf({}, 'east')).toBe('gateway');
   });
 
+  it('is anonymous, never the gateway, for a caller’s call without a token (sent without one)', () => {
+    expect(identityOf({ asCaller: true }, 'east')).toBe('anonymous');
+  });
+
   it('is a hash of the caller’s token, never the token', () => {
     const identity = identityOf({ bearerToken: 'sha256~secret-token-value' }, 'east');
     expect(identity).toBe(hash('sha256~secret-token-value'));

@@ -141,6 +141,16 @@ describe('createUpstreamTransport: credentials', () => {
     expect(server.requests[0]?.headers.authorization).toBe('Bearer east-token');
   });
 
+  it('finds a cluster without a registry alias under headerNameOf(name), as the context checks it', async () => {
+    const server = await serve();
+    const { transport } = transportTo(server, NO_RETRY, { name: 'Prod/East:6443' });
+    await transport.request(VERSION, {
+      asCaller: true,
+      clusterTokens: new Map([['prod-east-6443', 'prod-token']]),
+    });
+    expect(server.requests[0]?.headers.authorization).toBe('Bearer prod-token');
+  });
+
   it('reads the cluster’s token on every call, so a rotated token is used at once', async () => {
     const server = await serve();
     let token = 'first-token';
