@@ -95,15 +95,29 @@ export interface ContextOptions {
   readonly cacheMutableTtlMs?: number | undefined;
 }
 
+interface ClusterInfos {
+  readonly byName: ReadonlyMap<string, ClusterInfo>;
+  readonly all: readonly ClusterInfo[];
+}
+
+/** The clusters as resolvers see them, built once per registry (not per request). */
+const infosOf = new WeakMap<ClusterRegistry, ClusterInfos>();
+
+function clusterInfos(registry: ClusterRegistry): ClusterInfos {
+  let infos = infosOf.get(registry);
+  if (!infos) {
+    const all = registry.clients.map((c): ClusterInfo =>
+      Object.freeze({ name: c.cluster.name, server: c.cluster.server }),
+    );
+    infos = { byName: new Map(all.map((info) => [info.name, info])), all: Object.freeze(all) };
+    infosOf.set(registry, infos);
+  }
+  return infos;
+}
+
 function createClusterDirectory(options: ContextOptions): ClusterDirectory {
   const { registry } = options;
-  const infoOf = new Map<string, ClusterInfo>(
-    registry.clients.map((c) => [
-      c.cluster.name,
-      { name: c.cluster.name, server: c.cluster.server },
-    ]),
-  );
-  const all = [...infoOf.values()];
+  const { byName: infoOf, all } = clusterInfos(registry);
   return {
     all,
     find: (name) => infoOf.get(name),

@@ -256,6 +256,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const graphql = options.graphql;
   if (graphql) {
     const assets = graphql.graphiql;
+    // The page never changes: built once, not per browser request.
+    const page = renderGraphiQLPage(assets);
     const asset = (file: 'js' | 'css') => async (_request: FastifyRequest, reply: FastifyReply) => {
       if (!assets)
         return refuse(reply, 404, 'GraphiQL is not built into this package.', 'NOT_FOUND');
@@ -272,7 +274,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
           .type('text/html; charset=utf-8')
           .header('content-security-policy', GRAPHIQL_CSP)
           .header('x-frame-options', 'DENY')
-          .send(renderGraphiQLPage(assets));
+          .send(page);
       return graphql.handler(request, reply);
     });
     app.post('/graphql', graphql.handler);

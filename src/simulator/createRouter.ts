@@ -38,19 +38,14 @@ export function createRouter(
     async answer(req, info, segments, query) {
       // The API server authenticates every request that presents credentials, discovery and
       // /version included: an unknown token is 401 everywhere (no credentials: anonymous).
-      if (
-        req.headers.authorization !== undefined &&
-        !authenticate(req.headers.authorization, tokens)
-      )
-        return unauthorized();
+      const identity = authenticate(req.headers.authorization, tokens);
+      if (!identity) return unauthorized();
       const route = table.match(info, segments);
       if (route?.kind === 'discovery') return { status: 200, body: route.document() };
       if (info.kind === 'non-resource')
         return table.servesPath(segments) ? methodNotAllowed() : noRoute();
       if (!discovery.serves(info.group, info.version, info.resource)) return noRoute();
       if (!table.takesMethod(info.group, info.method)) return methodNotAllowed();
-      const identity = authenticate(req.headers.authorization, tokens);
-      if (!identity) return unauthorized();
       if (!authorize(identity, info).allowed) return forbidden(identity.user, info);
       if (!route) return noRoute();
       let body: Buffer = Buffer.alloc(0);
