@@ -198,21 +198,26 @@ export const UPSTREAM_PERMISSIONS: readonly {
   verbs: readonly string[];
   optional?: boolean;
 }[] = (() => {
-  const byResource = new Map<string, { group: string; verbs: Set<string>; optional: boolean }>();
+  const byResource = new Map<
+    string,
+    { group: string; resource: string; verbs: Set<string>; optional: boolean }
+  >();
   for (const def of Object.values(RESOURCES) as ResourceDefinition[]) {
     if (!def.rbac) continue;
-    const key = `${def.rbac.group}/${def.rbac.resource}`;
+    const { group, resource, verb } = def.rbac;
+    const key = `${group}/${resource}`;
     const entry = byResource.get(key) ?? {
-      group: def.rbac.group,
+      group,
+      resource,
       verbs: new Set<string>(),
       optional: def.rbac.optional === true,
     };
-    entry.verbs.add(def.rbac.verb);
+    entry.verbs.add(verb);
     byResource.set(key, entry);
   }
-  return [...byResource.entries()].map(([key, e]) => ({
+  return [...byResource.values()].map((e) => ({
     group: e.group,
-    resource: key.slice(e.group.length + 1),
+    resource: e.resource,
     verbs: [...e.verbs].sort(),
     ...(e.optional ? { optional: true } : {}),
   }));

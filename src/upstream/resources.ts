@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
 import type { UpstreamRequest } from './createUpstreamTransport.js';
+import type { Check } from './wire/checkShape.js';
 import {
   IMAGE_STREAM,
   IMAGE_STREAM_IMAGE,
@@ -57,23 +58,31 @@ function segment(value: string | undefined): string {
 const namespaced = (args: RequestArgs, resource: string, suffix = ''): string =>
   `${BASE}/namespaces/${segment(args.namespace)}/${resource}/${segment(args.name)}${suffix}`;
 
+/** GET of one named object of the image group: `namespaces/<ns>/<resource>/<name>[/<sub>]`. */
+function namespacedGet(
+  resource: string,
+  shape: Check,
+  subresource?: { readonly name: string; readonly optional: boolean },
+): ResourceDefinition {
+  const qualified = subresource ? `${resource}/${subresource.name}` : resource;
+  return {
+    rbac: {
+      group: IMAGE_GROUP,
+      resource: qualified,
+      verb: 'get',
+      ...(subresource?.optional ? { optional: true } : {}),
+    },
+    request: (args) => ({
+      resource: qualified,
+      path: namespaced(args, resource, subresource ? `/${subresource.name}` : ''),
+      shape,
+    }),
+  };
+}
+
 export const RESOURCES = {
-  imageStreamImage: {
-    rbac: { group: IMAGE_GROUP, resource: 'imagestreamimages', verb: 'get' },
-    request: (args) => ({
-      resource: 'imagestreamimages',
-      path: namespaced(args, 'imagestreamimages'),
-      shape: IMAGE_STREAM_IMAGE,
-    }),
-  },
-  imageStream: {
-    rbac: { group: IMAGE_GROUP, resource: 'imagestreams', verb: 'get' },
-    request: (args) => ({
-      resource: 'imagestreams',
-      path: namespaced(args, 'imagestreams'),
-      shape: IMAGE_STREAM,
-    }),
-  },
+  imageStreamImage: namespacedGet('imagestreamimages', IMAGE_STREAM_IMAGE),
+  imageStream: namespacedGet('imagestreams', IMAGE_STREAM),
   imageStreamList: {
     rbac: { group: IMAGE_GROUP, resource: 'imagestreams', verb: 'list' },
     request: (args) => {
@@ -100,22 +109,12 @@ export const RESOURCES = {
           )
         : err,
   },
-  imageStreamTag: {
-    rbac: { group: IMAGE_GROUP, resource: 'imagestreamtags', verb: 'get' },
-    request: (args) => ({
-      resource: 'imagestreamtags',
-      path: namespaced(args, 'imagestreamtags'),
-      shape: IMAGE_STREAM_TAG,
-    }),
-  },
-  imageStreamLayers: {
-    rbac: { group: IMAGE_GROUP, resource: 'imagestreams/layers', verb: 'get', optional: true },
-    request: (args) => ({
-      resource: 'imagestreams/layers',
-      path: namespaced(args, 'imagestreams', '/layers'),
-      shape: IMAGE_STREAM_LAYERS,
-    }),
-  },
+  imageStreamTag: namespacedGet('imagestreamtags', IMAGE_STREAM_TAG),
+  // Optional: without it imageLocations reads each candidate image instead.
+  imageStreamLayers: namespacedGet('imagestreams', IMAGE_STREAM_LAYERS, {
+    name: 'layers',
+    optional: true,
+  }),
   selfSubjectAccessReview: {
     rbac: {
       group: 'authorization.k8s.io',
