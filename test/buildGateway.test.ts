@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway, type BuiltGateway } from '../src/buildGateway.js';
+import { OPTIONS } from '../src/config/options.js';
 import { parseConfig, type ServeConfig } from '../src/config/parseConfig.js';
 import { createSimulator, type Simulator } from '../src/simulator/createSimulator.js';
 import { captureLogs } from './helpers/captureLogs.js';
@@ -49,5 +50,45 @@ describe('buildGateway', () => {
 
   it('gives the demo a banner for humans that names the URL and a curl line', () => {
     expect(built.banner(url)).toContain(`curl -s ${url}`);
+  });
+});
+
+describe('buildGateway at the edges of every integer option', () => {
+  // Whatever --help allows must start: --header-timeout-ms 1001 once made Node throw a
+  // RangeError (a fractional connectionsCheckingInterval) and stopped start-up.
+  const integers = OPTIONS.filter(
+    (o) =>
+      o.kind === 'integer' &&
+      o.commands.includes('serve') &&
+      !['latency-ms', 'port', 'metrics-port'].includes(o.name),
+  );
+  const cases = integers.flatMap((o) => {
+    const min = o.min ?? 0;
+    const max = o.max ?? min;
+    // The bounds, odd values just above them and in the middle, and one of ten times the least.
+    const values = [min, min + 1, min * 10 + 1, Math.floor((min + max) / 2) + 1, max];
+    return [...new Set(values)].filter((v) => v <= max).map((value) => [o.name, value] as const);
+  });
+
+  it.each(cases)('builds and listens with --%s %i', async (name, value) => {
+    const argv = ['--demo', `--${name}`, String(value)];
+    // Flags whose rules involve others: a body timeout covers the headers; Redis flags need a URL
+    // (a closed port: nothing here may touch the shared Redis).
+    if (name === 'header-timeout-ms') argv.push('--body-timeout-ms', '600000');
+    if (name === 'body-timeout-ms') argv.push('--header-timeout-ms', '100');
+    if (name.startsWith('redis-')) argv.push('--redis-url', 'redis://127.0.0.1:1');
+    const config = parseConfig(argv, {}) as ServeConfig;
+    const built = await buildGateway(
+      config,
+      [{ name: 'east', server: 'http://127.0.0.1:1', insecureSkipTlsVerify: false }],
+      captureLogs('silent').logger,
+    );
+    try {
+      expect(await built.gateway.listen(0, '127.0.0.1')).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/graphql$/,
+      );
+    } finally {
+      await built.gateway.close();
+    }
   });
 });

@@ -147,7 +147,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
           requestTimeout: limits.bodyTimeoutMs,
           keepAliveTimeout: limits.idleTimeoutMs,
           // How often Node checks the two timeouts above (default 30 s, far too coarse).
-          connectionsCheckingInterval: Math.max(50, Math.min(1_000, limits.headerTimeoutMs / 4)),
+          // Node takes integers only: --header-timeout-ms 1001 once stopped start-up with a RangeError.
+          connectionsCheckingInterval: Math.max(
+            50,
+            Math.min(1_000, Math.floor(limits.headerTimeoutMs / 4)),
+          ),
           maxHeaderSize: 32 * 1024,
           // Node would answer a missing Host with an empty 400 of its own; the routes answer it.
           requireHostHeader: false,

@@ -49,6 +49,27 @@ const refusal = (message: string, reason: string, code = 'BAD_USER_INPUT') => ({
   errors: [{ message, extensions: { code, reason } }],
 });
 
+describe('createHttpServer: limits reach the listener', () => {
+  it('hands the header, body, idle and socket timeouts to Node’s server as configured', async () => {
+    const { app } = await newServer({
+      limits: {
+        ...LIMITS,
+        headerTimeoutMs: 1_234,
+        bodyTimeoutMs: 5_678,
+        idleTimeoutMs: 4_321,
+        socketTimeoutMs: 9_876,
+      },
+    });
+    const server = app.server;
+    expect([
+      server.headersTimeout,
+      server.requestTimeout,
+      server.keepAliveTimeout,
+      server.timeout,
+    ]).toEqual([1_234, 5_678, 4_321, 9_876]);
+  });
+});
+
 describe('createHttpServer: routes', () => {
   it('answers /healthz, and marks every answer nosniff', async () => {
     const { app } = await newServer();
