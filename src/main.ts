@@ -112,12 +112,14 @@ async function simulate(config: SimulateConfig, logger: Logger, announce: Announ
   }).catch((err: unknown) => {
     throw listenError(err, config.port, config.host);
   });
+  // Before the start line: whoever reads it may signal at once (SIGTERM's default action
+  // would end the process before a handler installed after the line).
+  onSignals(logger, 0, () => sim.close());
   announce(
     { url: sim.url, cluster: config.name },
     `simulated OpenShift image API "${config.name}" on ${sim.url} (token: demo-token-${config.name})`,
   );
   if (tls) process.stderr.write(tls.cert);
-  onSignals(logger, 0, () => sim.close());
 }
 
 async function serve(config: ServeConfig, logger: Logger, announce: Announce): Promise<void> {
@@ -154,6 +156,9 @@ async function serve(config: ServeConfig, logger: Logger, announce: Announce): P
     await stop(gateway);
     throw err;
   }
+  // Before the start line: whoever reads it may signal at once (SIGTERM's default action
+  // would end the process before a handler installed after the line).
+  onSignals(logger, config.shutdownGraceMs, () => stop(gateway));
   announce(
     {
       url,
@@ -163,7 +168,6 @@ async function serve(config: ServeConfig, logger: Logger, announce: Announce): P
     `serving GraphQL on ${url}`,
   );
   if (config.source.kind === 'demo') process.stderr.write(built.banner(url));
-  onSignals(logger, config.shutdownGraceMs, () => stop(gateway));
 }
 
 async function main(): Promise<void> {

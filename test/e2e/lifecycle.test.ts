@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killCliProcesses, runCli, type CliRun } from '../helpers/runCli.js';
+import { killCliProcesses, MAIN, runCli, type CliRun } from '../helpers/runCli.js';
 import { until } from '../helpers/until.js';
 
 interface Running {
@@ -37,7 +38,37 @@ const post = (url: string, query: string): Promise<Response> =>
 
 afterEach(killCliProcesses);
 
+/**
+ * Starts the command and sends SIGTERM in the same tick its start line arrives, as a supervisor
+ * that waits for the line may; resolves with how the process ended.
+ */
+function signalOnStartLine(
+  args: string[],
+): Promise<{ code: number | null; signal: string | null }> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { PATH: process.env['PATH'], NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('\n') && child.exitCode === null && !child.killed) child.kill('SIGTERM');
+  });
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+}
+
 describe('shutdown in production mode (NODE_ENV=production, as npm start, the image and the Deployment run)', () => {
+  it('stops cleanly on a SIGTERM sent the moment the start line is read (serve and simulate)', async () => {
+    // The handler used to be installed after the line: such a signal ended the process by
+    // SIGTERM's default action (no exit code, nothing closed).
+    const [serve, simulate] = await Promise.all([
+      signalOnStartLine(['--demo', '--port', '0']),
+      signalOnStartLine(['simulate', '--port', '0']),
+    ]);
+    expect(serve).toEqual({ code: 0, signal: null });
+    expect(simulate).toEqual({ code: 0, signal: null });
+  });
+
   it('finishes in-flight queries on SIGTERM, refuses new connections, and exits 0', async () => {
     // Every upstream call of the demo takes 1.5 s, so the query is in flight when SIGTERM comes.
     const gateway = await start(['--demo', '--port', '0', '--latency-ms', '1500']);
@@ -67,6 +98,13 @@ describe('shutdown in production mode (NODE_ENV=production, as npm start, the im
       `oig-test-lifecycle-${process.pid}:`,
     ]);
     expect((await post(gateway.url, '{ clusters { name } }')).status).toBe(200);
+    // Connected first, so that the stop really has a Redis connection to close.
+    await until(async () => {
+      const ready = (await (await fetch(gateway.url.replace(/\/graphql$/, '/readyz'))).json()) as {
+        cache?: { redis?: { connected?: boolean } };
+      };
+      return ready.cache?.redis?.connected === true;
+    }, 'the gateway connected to Redis');
     gateway.child.kill('SIGINT');
     expect(await gateway.exit).toBe(0);
     // The grace period ends with exit 1 and this line; a clean stop never reaches it.
