@@ -20,6 +20,48 @@ export function rawRequest(url: string, bytes: string): Promise<string> {
   });
 }
 
+/** The whole answer to raw bytes: its status line and its body (`closed`, '' when none came). */
+export interface RawAnswer {
+  readonly status: string;
+  readonly body: string;
+}
+
+/**
+ * Like rawRequest, but reads the whole answer: headers, then the body up to its Content-Length
+ * (or until the server closes the connection).
+ */
+export function rawAnswer(url: string, bytes: string): Promise<RawAnswer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    let answer = '';
+    const socket = net.connect(Number(port), hostname, () => socket.write(bytes));
+    socket.setEncoding('latin1');
+    const parts = (): { head: string; body: string } | undefined => {
+      const end = answer.indexOf('\r\n\r\n');
+      return end < 0 ? undefined : { head: answer.slice(0, end), body: answer.slice(end + 4) };
+    };
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+      const split = parts();
+      const length = split && /\r\ncontent-length: *(\d+)/i.exec(split.head)?.[1];
+      if (
+        split &&
+        length !== undefined &&
+        Buffer.byteLength(split.body, 'latin1') >= Number(length)
+      )
+        socket.destroy();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      const split = parts();
+      resolve({
+        status: answer.split('\r\n', 1)[0] || 'closed',
+        body: Buffer.from(split?.body ?? '', 'latin1').toString('utf8'),
+      });
+    });
+  });
+}
+
 /**
  * A client that sends a request a byte at a time (a "slowloris"): it holds a connection open
  * until the server closes it. Resolves when the server closed the connection.

@@ -328,7 +328,6 @@ describe('createUpstreamTransport: reporting', () => {
       ['east', 'version', '200'],
       ['east', 'imagestreams', '403'],
     ]);
-    for (const c of calls) expect(c.endedAt).toBeGreaterThanOrEqual(c.startedAt);
   });
 
   it('keeps connections alive in its pool, and closes them when closed', async () => {
