@@ -193,7 +193,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         ),
       );
     }, graceMs);
-    await Promise.all([publicServer.app.close(), metricsServer?.app.close()]);
+    const stopped = Promise.all([publicServer.app.close(), metricsServer?.app.close()]);
+    publicServer.guard.closeWaiting();
+    metricsServer?.guard.closeWaiting();
+    await stopped;
     clearTimeout(cut);
     await apollo.stop();
     registry.close();

@@ -18,6 +18,13 @@ export interface ConnectionGuard {
   busy(socket: Socket): void;
   /** The socket's response is sent; it waits for the next request. */
   idle(socket: Socket): void;
+  /**
+   * For a shutdown: closes every connection that has no request being answered (one that sent
+   * nothing yet, half a request, or sits idle) and, from now on, each busy one as soon as its
+   * answer is sent. Node stops enforcing the header and body timeouts once its server is
+   * closed, so such a connection would otherwise hold the stop until the socket timeout.
+   */
+  closeWaiting(): void;
   /** Open connections now. */
   readonly open: number;
   /** Waiting connections closed to admit new ones, and new ones refused, since start. */
@@ -31,6 +38,7 @@ export function createConnectionGuard(server: Server, maxConnections: number): C
   const busy = new Set<Socket>();
   let evicted = 0;
   let refused = 0;
+  let closing = false;
   server.on('connection', (socket: Socket) => {
     if (waiting.size + busy.size >= maxConnections) {
       const stalest = waiting.values().next();
@@ -54,7 +62,15 @@ export function createConnectionGuard(server: Server, maxConnections: number): C
       if (waiting.delete(socket)) busy.add(socket);
     },
     idle(socket) {
-      if (busy.delete(socket)) waiting.add(socket);
+      if (!busy.delete(socket)) return;
+      // The answer is flushed: end() lets the kernel deliver it, then closes.
+      if (closing) socket.end();
+      else waiting.add(socket);
+    },
+    closeWaiting() {
+      closing = true;
+      for (const socket of waiting) socket.destroy();
+      waiting.clear();
     },
     get open() {
       return waiting.size + busy.size;

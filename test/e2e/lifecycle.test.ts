@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killCliProcesses, MAIN, runCli, type CliRun } from '../helpers/runCli.js';
 import { until } from '../helpers/until.js';
@@ -85,6 +86,38 @@ describe('shutdown in production mode (NODE_ENV=production, as npm start, the im
     expect(gateway.out()).toContain('"msg":"stopped"');
     expect(gateway.out()).not.toContain('shutdown took too long');
     await expect(post(gateway.url, '{ clusters { name } }')).rejects.toThrow();
+  });
+
+  it('exits 0 at once with connections open that sent nothing, half a request line, or half a body', async () => {
+    // Node stops its header and body timeouts once the server closes: these held the stop
+    // until the grace period ended it with exit 1 ("shutdown took too long").
+    const gateway = await start(['--demo', '--port', '0']);
+    const { hostname, port } = new URL(gateway.url);
+    const sockets = await Promise.all(
+      [
+        '',
+        'GET /healthz HTTP/1.1\r\nHo',
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"q',
+      ].map(
+        (bytes) =>
+          new Promise<net.Socket>((resolve) => {
+            const socket = net.connect(Number(port), hostname, () => {
+              socket.write(bytes, () => resolve(socket));
+            });
+            socket.on('error', () => undefined);
+          }),
+      ),
+    );
+    await until(async () => {
+      const metrics = await fetch(gateway.url.replace('/graphql', '/metrics')).then((r) =>
+        r.text(),
+      );
+      return metrics.includes('image_gateway_http_requests_total');
+    }, 'the gateway answered a request after the connections opened');
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exit).toBe(0);
+    expect(gateway.out()).not.toContain('shutdown took too long');
+    for (const socket of sockets) socket.destroy();
   });
 
   it('exits 0 on SIGINT when idle, closing Redis, without waiting for the grace period', async () => {

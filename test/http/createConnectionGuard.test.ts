@@ -129,4 +129,19 @@ describe('createConnectionGuard', () => {
     expect([c.isClosed(), d.isClosed()]).toEqual([false, false]);
     expect(guard.evicted).toBe(2);
   });
+
+  it('closeWaiting closes every connection without a request now, and a busy one once answered', async () => {
+    const busy = await connect();
+    await sendRequest(busy.socket);
+    const waiting = await connect();
+    guard.closeWaiting();
+    await waiting.closed;
+    expect(busy.isClosed()).toBe(false);
+    // The answer still arrives whole, and then the connection ends.
+    let received = '';
+    busy.socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    releases[0]?.();
+    await busy.closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*done$/);
+  });
 });
