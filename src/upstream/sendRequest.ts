@@ -20,7 +20,7 @@ function fetchText(
   request: UpstreamRequest,
   call: CallOptions,
   headers: Readonly<Record<string, string | string[]>>,
-): Promise<{ statusCode: number; statusMessage: string | undefined; body: string }> {
+): Promise<{ statusCode: number; body: string }> {
   return new Promise((resolve, reject) => {
     const pending = exchange.got(request.path, {
       method: request.method ?? 'GET',
@@ -41,7 +41,6 @@ function fetchText(
       (res) =>
         resolve({
           statusCode: res.statusCode,
-          statusMessage: res.statusMessage,
           body: res.body,
         }),
       (err: unknown) =>
@@ -98,11 +97,7 @@ export async function sendRequest(
     if (err instanceof HTTPError) {
       statusCode = err.response.statusCode;
       const body = typeof err.response.body === 'string' ? err.response.body : '';
-      throw errorFromAnswer(
-        cluster,
-        { statusCode, statusMessage: err.response.statusMessage, body },
-        secrets,
-      );
+      throw errorFromAnswer(cluster, { statusCode, body }, secrets);
     }
     const transport = (err ?? {}) as { name?: string; code?: unknown; message?: string };
     throw errorFromTransport(

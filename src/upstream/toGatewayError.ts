@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { GatewayError, type ErrorCode, type UpstreamInfo } from '../errors.js';
 import { redactSecrets } from './redactSecrets.js';
 import type { Status } from './types.js';
@@ -9,12 +10,14 @@ import type { Status } from './types.js';
  * `imagestreamimage`; Image object pruned: `images`). 429 bodies are plain text.
  *
  * Only a Status's `message` is relayed to the client, cut and with credentials removed; any
- * other body (an HTML page from a router or proxy, plain text) is described, never quoted.
+ * other body (an HTML page from a router or proxy, plain text) is described, never quoted. The
+ * answer's own reason phrase is never relayed (a proxy may echo the Authorization header there):
+ * the standard phrase of its status is used. A Status's `reason` and `details.kind` are relayed
+ * only when they have the shape the API server gives them (a CamelCase word, a resource name).
  */
 
 export interface FailedAnswer {
   readonly statusCode: number;
-  readonly statusMessage?: string | undefined;
   readonly body: string;
 }
 
@@ -69,11 +72,21 @@ function cut(text: string): string {
 const asText = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
+/** metav1.StatusReason: one CamelCase word (NotFound, ServerTimeout, TooManyRequests). */
+const STATUS_REASON = /^[A-Za-z]{1,64}$/;
+/** A resource name as `details.kind` carries it (imagestreams, imagestreamimage, images). */
+const RESOURCE_KIND = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
+
+/** The standard reason phrase of a status (RFC 9110), whatever phrase the answer carried. */
+function phraseOf(statusCode: number): string | undefined {
+  return STATUS_CODES[statusCode];
+}
+
 /** What to say about an answer that is not a Status: its status, never its body. */
 function describeBody(answer: FailedAnswer): string {
   if (answer.statusCode === 429) return 'the API server is rate limiting requests (HTTP 429)';
-  const phrase = answer.statusMessage ? ` ${answer.statusMessage}` : '';
-  return `HTTP ${answer.statusCode}${phrase} (the body was not a Kubernetes Status and is not shown)`;
+  const phrase = phraseOf(answer.statusCode);
+  return `HTTP ${answer.statusCode}${phrase ? ` ${phrase}` : ''} (the body was not a Kubernetes Status and is not shown)`;
 }
 
 /** An HTTP answer outside 2xx; `secrets` are the credentials sent, removed wherever they appear. */
@@ -87,12 +100,13 @@ export function errorFromAnswer(
   const reason = asText(status?.reason);
   const upstream: UpstreamInfo = {
     status: answer.statusCode,
-    reason: cut(
-      redactSecrets(reason ?? answer.statusMessage ?? `HTTP ${answer.statusCode}`, secrets),
-    ).slice(0, 64),
+    reason:
+      reason !== undefined && STATUS_REASON.test(reason)
+        ? reason
+        : (phraseOf(answer.statusCode) ?? `HTTP ${answer.statusCode}`),
   };
   const kind = asText(status?.details?.kind);
-  if (kind) upstream.kind = kind.slice(0, 64);
+  if (kind !== undefined && RESOURCE_KIND.test(kind)) upstream.kind = kind;
   const message = asText(status?.message);
   const detail = message ? cut(redactSecrets(message, secrets)) : describeBody(answer);
   return new GatewayError(code, `cluster "${cluster}": ${detail}`, { cluster, upstream });

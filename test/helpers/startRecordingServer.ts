@@ -13,6 +13,8 @@ export interface RecordedRequest {
 /** How to answer one request: default 200 with a /version body; `hang` never answers. */
 export interface ScriptedReply {
   readonly status?: number;
+  /** The reason phrase of the status line (Node's standard one when absent). */
+  readonly statusMessage?: string;
   readonly body?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly hang?: boolean;
@@ -46,6 +48,7 @@ export async function startRecordingServer(
     const reply = script(request, requests.length - 1);
     req.resume();
     if (reply.hang) return;
+    if (reply.statusMessage !== undefined) res.statusMessage = reply.statusMessage;
     res.writeHead(reply.status ?? 200, {
       'content-type': 'application/json',
       ...reply.headers,

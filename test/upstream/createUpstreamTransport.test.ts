@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { GatewayError } from '../../src/errors.js';
 import type { BreakerState } from '../../src/upstream/createCircuitBreaker.js';
 import {
   DEFAULT_UPSTREAM_OPTIONS,
@@ -139,6 +140,23 @@ describe('createUpstreamTransport: credentials', () => {
       ]),
     });
     expect(server.requests[0]?.headers.authorization).toBe('Bearer east-token');
+  });
+
+  it('never relays the reason phrase of an answer, where a proxy may echo the token it got (red team)', async () => {
+    const server = await serve(() => ({
+      status: 502,
+      statusMessage: 'Bad Gateway own-token-echoed-back-1234',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    }));
+    const { transport } = transportTo(server, NO_RETRY, {
+      token: () => 'own-token-echoed-back-1234',
+    });
+    const err = (await failed(transport.request(VERSION, {}))) as GatewayError;
+    expect(err.message).toBe(
+      'cluster "east": HTTP 502 Bad Gateway (the body was not a Kubernetes Status and is not shown)',
+    );
+    expect(JSON.stringify(err.extensions)).not.toContain('echoed');
   });
 
   it('finds a cluster without a registry alias under headerNameOf(name), as the context checks it', async () => {

@@ -56,7 +56,6 @@ describe('errorFromAnswer', () => {
   it('reads a 429 with a plain-text body, describing it rather than quoting it', () => {
     const err = errorFromAnswer('east', {
       statusCode: 429,
-      statusMessage: 'Too Many Requests',
       body: 'Too many requests, please try again later.\n',
     });
     expect(err.extensions).toEqual({
@@ -72,7 +71,6 @@ describe('errorFromAnswer', () => {
       'east',
       {
         statusCode: 503,
-        statusMessage: 'Service Unavailable',
         body: '<html><body><h1>Application is not available</h1>sha256~leakedleakedleaked</body></html>',
       },
       [],
@@ -101,6 +99,26 @@ describe('errorFromAnswer', () => {
     expect(err.message).not.toContain(token);
     expect(err.message).toContain('[redacted]');
     expect(err.message.length).toBeLessThan(400);
+  });
+
+  it('never relays what a proxy may echo a token in: an odd Status reason or details.kind (red team)', () => {
+    const token = 'SECRETTOKEN-abcdefghijklmnop';
+    const err = errorFromAnswer(
+      'east',
+      {
+        statusCode: 404,
+        body: JSON.stringify({
+          kind: 'Status',
+          code: 404,
+          reason: `Bearer ${token}`,
+          message: 'not found',
+          details: { kind: `images\u001b[0m\n${token}` },
+        }),
+      },
+      [],
+    );
+    expect(err.extensions['upstream']).toEqual({ status: 404, reason: 'Not Found' });
+    expect(JSON.stringify(err.extensions)).not.toContain('SECRETTOKEN');
   });
 
   it('maps every status to the fixed list', () => {
