@@ -4,6 +4,7 @@ import type { CachedImage, ContentCache } from '../cache/createContentCache.js';
 import { headerOf } from '../upstream/headerNameOf.js';
 import type { Logger } from '../logger.js';
 import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
+import { malformedBody } from '../upstream/toGatewayError.js';
 import type { Image, ImageStream, ImageStreamImage } from '../upstream/types.js';
 import type { LoadedImageStreamImage, LoaderObserver } from './createLoaders.js';
 import {
@@ -79,6 +80,15 @@ export function createImageStreamImageBatch(options: ImageStreamImageBatchOption
     try {
       const client = clientOf(key.cluster);
       const wire = await client.getImageStreamImage(key.namespace, imageStreamImageName(key), call);
+      // The API server resolves `<stream>@<id>` to the image whose digest starts with the id;
+      // an answer with any other image is not an answer for this key (never served as one).
+      if (!(wire.image.metadata.name ?? '').startsWith(key.digest))
+        return malformedBody(
+          key.cluster,
+          200,
+          undefined,
+          'image.metadata.name is not the digest asked for',
+        );
       remember(key, wire.image);
       return { wire };
     } catch (err) {

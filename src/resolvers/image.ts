@@ -37,7 +37,7 @@ const LIST_MEDIA_TYPES: ReadonlySet<string> = new Set([
 
 export const Image: ImageResolvers = {
   name: ({ wire }) => wire.metadata.name ?? '',
-  created: ({ wire }) => wire.metadata.creationTimestamp ?? null,
+  created: ({ wire }) => wire.metadata.creationTimestamp || null,
   dockerImageReference: ({ wire }) => wire.dockerImageReference ?? null,
   manifestMediaType: ({ wire }) => wire.dockerImageManifestMediaType ?? null,
   isManifestList: ({ wire }) =>

@@ -69,7 +69,7 @@ export const ImageStream: ImageStreamResolvers = {
   name: ({ wire }) => wire.metadata.name ?? '',
   namespace: ({ wire }) => wire.metadata.namespace ?? '',
   cluster: (m, _args, ctx) => ctx.clusters.get(m.cluster),
-  created: ({ wire }) => wire.metadata.creationTimestamp ?? null,
+  created: ({ wire }) => wire.metadata.creationTimestamp || null,
   dockerImageRepository: ({ wire }) =>
     wire.status?.dockerImageRepository || wire.spec?.dockerImageRepository || null,
   publicDockerImageRepository: ({ wire }) => wire.status?.publicDockerImageRepository || null,
@@ -92,7 +92,7 @@ export const StreamTag: StreamTagResolvers = {
 };
 
 export const TagEvent: TagEventResolvers = {
-  created: (e) => e.wire.created ?? null,
+  created: (e) => e.wire.created || null,
   dockerImageReference: (e) => e.wire.dockerImageReference,
   digest: (e) => e.wire.image,
   generation: (e) => e.wire.generation ?? null,

@@ -13,7 +13,7 @@ import {
 } from './imageStream.js';
 import { Query } from './query.js';
 import { DateTime, Int64 } from './scalars.js';
-import { Signature, SignatureSubject } from './signature.js';
+import { Signature, SignatureCondition, SignatureSubject } from './signature.js';
 
 export const resolvers: Resolvers = {
   Int64,
@@ -26,6 +26,7 @@ export const resolvers: Resolvers = {
   Layer,
   Manifest,
   Signature,
+  SignatureCondition,
   SignatureSubject,
   DockerImageMetadata,
   DockerConfig,

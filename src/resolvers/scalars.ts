@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+import { RFC3339 } from '../upstream/types.js';
 
 function toInt64(value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;

@@ -1,4 +1,8 @@
-import type { SignatureResolvers, SignatureSubjectResolvers } from '../generated/graphql.js';
+import type {
+  SignatureConditionResolvers,
+  SignatureResolvers,
+  SignatureSubjectResolvers,
+} from '../generated/graphql.js';
 import { keyValues } from './keyValues.js';
 
 const hasTrueCondition = (
@@ -11,7 +15,7 @@ export const Signature: SignatureResolvers = {
   type: (s) => s.type,
   content: (s) => s.content,
   imageIdentity: (s) => s.imageIdentity || null,
-  created: (s) => s.created ?? null,
+  created: (s) => s.created || null,
   signedClaims: (s) => keyValues(s.signedClaims),
   issuedBy: (s) => s.issuedBy ?? null,
   issuedTo: (s) => s.issuedTo ?? null,
@@ -20,6 +24,12 @@ export const Signature: SignatureResolvers = {
   trusted: (s) =>
     hasTrueCondition(s.conditions ?? [], 'Trusted') &&
     hasTrueCondition(s.conditions ?? [], 'ForImage'),
+};
+
+/** Times the wire leaves empty (`""`) are unknown: null, as for every DateTime. */
+export const SignatureCondition: SignatureConditionResolvers = {
+  lastProbeTime: (c) => c.lastProbeTime || null,
+  lastTransitionTime: (c) => c.lastTransitionTime || null,
 };
 
 export const SignatureSubject: SignatureSubjectResolvers = {

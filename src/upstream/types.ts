@@ -5,6 +5,12 @@
  * are typed `| null`. Nothing here is trusted to be present: resolvers default every read.
  */
 
+/**
+ * How the API server writes times (metav1.Time: RFC 3339, e.g. `2024-04-01T12:00:00Z`); the
+ * wire shapes refuse anything else, and the DateTime scalar serialises only this.
+ */
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
 export interface ObjectMeta {
   name?: string | undefined;
   namespace?: string | undefined;

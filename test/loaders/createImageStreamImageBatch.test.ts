@@ -10,7 +10,12 @@ import {
 } from '../../src/loaders/createImageStreamImageBatch.js';
 import { imageKey, streamCacheKey, streamKey, type StreamKey } from '../../src/loaders/keys.js';
 import { perKey } from '../../src/loaders/perKey.js';
-import type { CallOptions, ImageApiClient } from '../../src/upstream/createImageApiClient.js';
+import {
+  createImageApiClient,
+  type CallOptions,
+  type ImageApiClient,
+} from '../../src/upstream/createImageApiClient.js';
+import { startRecordingServer } from '../helpers/startRecordingServer.js';
 import { captureLogs } from '../helpers/captureLogs.js';
 import {
   startSimulatedClusters,
@@ -142,6 +147,39 @@ describe('createImageStreamImageBatch without a cache', () => {
     await batch([imageKey(pythonStream, python)]);
     const [entry] = await cache.getMany([{ cluster: 'east', digest: python }]);
     expect(entry?.image.metadata.name).toBe(python);
+  });
+});
+
+describe('createImageStreamImageBatch and an API server that answers with another image', () => {
+  it('answers MalformedBody for that key, never another digest’s image as its own (red team)', async () => {
+    // Whatever it is asked, this server answers with python's ImageStreamImage.
+    const pythonAnswer = await clientOf('east').getImageStreamImage(
+      'openshift',
+      `python@${python}`,
+      GATEWAY,
+    );
+    const server = await startRecordingServer(() => ({ body: JSON.stringify(pythonAnswer) }));
+    const liar = createImageApiClient({
+      name: 'east',
+      server: server.url,
+      insecureSkipTlsVerify: false,
+    });
+    const cache = createContentCache();
+    try {
+      const { batch } = newBatch(GATEWAY, { clientOf: () => liar, cache });
+      const results = await batch([
+        imageKey(pythonStream, oldPython),
+        imageKey(pythonStream, python),
+      ]);
+      expect(results.map(outcome)).toEqual(['UPSTREAM_UNAVAILABLE', 'fetched']);
+      expect((results[0] as GatewayError).extensions).toMatchObject({
+        upstream: { status: 200, reason: 'MalformedBody' },
+      });
+      expect(await cache.getMany([{ cluster: 'east', digest: oldPython }])).toEqual([undefined]);
+    } finally {
+      liar.close();
+      await server.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { isRecord } from '../../isRecord.js';
+import { RFC3339 } from '../types.js';
 
 /**
  * Tiny shape checks for JSON from outside the process (API servers, Redis). A check returns
@@ -22,6 +23,18 @@ export const number: Check = (value, path) =>
   typeof value === 'number' && Number.isFinite(value)
     ? undefined
     : `${path} is ${describeType(value)}, not a number`;
+
+/** An integer JSON numbers hold exactly (sizes and generations, int64 on the wire). */
+export const integer: Check = (value, path) => {
+  if (typeof value !== 'number') return `${path} is ${describeType(value)}, not a number`;
+  return Number.isSafeInteger(value) ? undefined : `${path} is ${value}, not an integer`;
+};
+
+/** An RFC 3339 time as the API server writes it, or `""` (an unset time, served as null). */
+export const dateTime: Check = (value, path) =>
+  typeof value === 'string' && (value === '' || RFC3339.test(value))
+    ? undefined
+    : `${path} is not an RFC 3339 time`;
 
 export const boolean: Check = (value, path) =>
   typeof value === 'boolean' ? undefined : `${path} is ${describeType(value)}, not a boolean`;

@@ -1,7 +1,8 @@
 import {
   boolean,
+  dateTime,
+  integer,
   list,
-  number,
   object,
   optional,
   record,
@@ -25,8 +26,8 @@ const OBJECT_META: Check = object({
   namespace: optional(string),
   uid: optional(string),
   resourceVersion: optional(string),
-  creationTimestamp: optional(string),
-  generation: optional(number),
+  creationTimestamp: optional(dateTime),
+  generation: optional(integer),
   labels: stringMap,
   annotations: stringMap,
 });
@@ -45,11 +46,11 @@ const DOCKER_CONFIG: Check = object({
 const DOCKER_IMAGE: Check = object({
   Id: optional(string),
   Parent: optional(string),
-  Created: optional(string),
+  Created: optional(dateTime),
   Author: optional(string),
   DockerVersion: optional(string),
   Architecture: optional(string),
-  Size: optional(number),
+  Size: optional(integer),
   Config: optional(DOCKER_CONFIG),
   ContainerConfig: optional(DOCKER_CONFIG),
 });
@@ -58,7 +59,7 @@ const SIGNATURE: Check = object({
   type: string,
   content: string,
   imageIdentity: optional(string),
-  created: optional(string),
+  created: optional(dateTime),
   signedClaims: stringMap,
   issuedBy: optional(object({ commonName: optional(string), organization: optional(string) })),
   issuedTo: optional(
@@ -75,8 +76,8 @@ const SIGNATURE: Check = object({
         status: string,
         reason: optional(string),
         message: optional(string),
-        lastProbeTime: optional(string),
-        lastTransitionTime: optional(string),
+        lastProbeTime: optional(dateTime),
+        lastTransitionTime: optional(dateTime),
       }),
     ),
   ),
@@ -88,14 +89,14 @@ export const IMAGE: Check = object({
   dockerImageManifestMediaType: optional(string),
   dockerImageMetadata: optional(DOCKER_IMAGE),
   dockerImageLayers: optional(
-    list(object({ name: string, size: optional(number), mediaType: optional(string) })),
+    list(object({ name: string, size: optional(integer), mediaType: optional(string) })),
   ),
   dockerImageManifests: optional(
     list(
       object({
         digest: string,
         mediaType: string,
-        manifestSize: number,
+        manifestSize: integer,
         architecture: string,
         os: string,
         variant: optional(string),
@@ -119,10 +120,10 @@ const NAMED_TAG_EVENT_LIST: Check = object({
   items: optional(
     list(
       object({
-        created: optional(string),
+        created: optional(dateTime),
         dockerImageReference: string,
         image: string,
-        generation: optional(number),
+        generation: optional(integer),
       }),
     ),
   ),
@@ -133,7 +134,7 @@ const NAMED_TAG_EVENT_LIST: Check = object({
         status: string,
         reason: optional(string),
         message: optional(string),
-        generation: optional(number),
+        generation: optional(integer),
       }),
     ),
   ),
@@ -158,7 +159,7 @@ export const IMAGE_STREAM_LIST: Check = object({
     object({
       resourceVersion: optional(string),
       continue: optional(string),
-      remainingItemCount: optional(number),
+      remainingItemCount: optional(integer),
     }),
   ),
   items: optional(list(IMAGE_STREAM)),
@@ -172,7 +173,7 @@ export const IMAGE_STREAM_TAG: Check = object({
 
 export const IMAGE_STREAM_LAYERS: Check = object({
   metadata: OBJECT_META,
-  blobs: record(object({ size: optional(number), mediaType: optional(string) })),
+  blobs: record(object({ size: optional(integer), mediaType: optional(string) })),
   images: record(
     object({
       imageMissing: optional(boolean),

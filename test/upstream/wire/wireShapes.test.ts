@@ -142,6 +142,26 @@ describe('wire shapes refuse a broken object, naming where', () => {
       'dockerImageLayers[2].size is string, not a number',
     ],
     [
+      'a layer size that is not a whole number (red team: an INTERNAL_SERVER_ERROR later)',
+      broken(python, (i) => Object.assign(i.dockerImageLayers?.[2] ?? {}, { size: 1.5 })),
+      'dockerImageLayers[2].size is 1.5, not an integer',
+    ],
+    [
+      'a layer size too large for a JSON number to hold exactly',
+      broken(python, (i) => Object.assign(i.dockerImageLayers?.[0] ?? {}, { size: 1e308 })),
+      'dockerImageLayers[0].size is 1e+308, not an integer',
+    ],
+    [
+      'a creation time that is not RFC 3339',
+      broken(python, (i) => Object.assign(i.metadata, { creationTimestamp: 'yesterday' })),
+      'metadata.creationTimestamp is not an RFC 3339 time',
+    ],
+    [
+      'a build time that is not RFC 3339',
+      broken(python, (i) => Object.assign(i.dockerImageMetadata ?? {}, { Created: 'not-a-date' })),
+      'dockerImageMetadata.Created is not an RFC 3339 time',
+    ],
+    [
       'Env that is one string',
       broken(python, (i) =>
         Object.assign(i.dockerImageMetadata?.Config ?? {}, { Env: 'PATH=/bin' }),
