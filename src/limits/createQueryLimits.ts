@@ -129,7 +129,8 @@ export interface QueryRefusal {
  * OverlappingFieldsCanBeMergedRule would otherwise spend quadratic work on fields merged pair
  * by pair, and a validation rule cannot stop the others without Apollo answering 500. Returns
  * the refusal to answer with (HTTP 400), or undefined. A syntax error is left to Apollo, which
- * reports it as usual.
+ * reports it as usual; a document too deeply nested for the parser's stack is refused as
+ * TOO_COMPLEX.
  */
 export function checkQuery(query: string, maxTokens: number): QueryRefusal | undefined {
   let document: DocumentNode;
@@ -139,6 +140,19 @@ export function checkQuery(query: string, maxTokens: number): QueryRefusal | und
       exposeLimits: true,
     }).parseDocument();
   } catch (err) {
+    if (err instanceof RangeError) {
+      // The parser recurses once per nesting level: a document nested deeper than the stack
+      // allows (e.g. `[[[…]]]` 3,000 levels deep under a raised --max-tokens) is refused here
+      // and never remembered as checked, rather than handed to Apollo's parser to overflow again.
+      return {
+        error: new GatewayError(
+          'BAD_USER_INPUT',
+          'The operation is nested too deeply to parse: nest fewer lists, objects or selections inside each other.',
+          { httpStatus: 400 },
+        ),
+        reason: 'TOO_COMPLEX',
+      };
+    }
     const message = err instanceof Error ? err.message : '';
     if (message.includes('Token limit'))
       return { error: new GatewayError('BAD_USER_INPUT', message), reason: 'MAX_TOKENS' };

@@ -159,6 +159,25 @@ describe('createGraphQLHandler', () => {
     expect((await app.inject(small)).json()).toEqual({ data: { hello: 'world' } });
   });
 
+  it('refuses a query nested past the parser’s stack every time, never remembering it as checked', async () => {
+    const { app, identities } = await newApp({ maxTokens: 1_000_000 });
+    const depth = 20_000;
+    const deep = {
+      method: 'POST' as const,
+      url: '/graphql',
+      payload: { query: `{ hello(x: ${'['.repeat(depth)}${']'.repeat(depth)}) }` },
+      headers: JSON_ACCEPT,
+    };
+    for (let round = 0; round < 2; round += 1) {
+      const res = await app.inject(deep);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        errors: [{ extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_COMPLEX' } }],
+      });
+    }
+    expect(identities).toEqual([]);
+  });
+
   it('replaces a response larger than the limit with an error, and logs its size', async () => {
     const { app, lines } = await newApp({ maxResponseBytes: 200 });
     const fits = await app.inject({

@@ -22,6 +22,14 @@ describe('checkQuery, before Apollo parses the query', () => {
     ).toBeUndefined();
   });
 
+  it('refuses a document nested deeper than the parser can recurse, with the reason TOO_COMPLEX', () => {
+    const depth = 20_000;
+    const query = `{ clusters(names: ${'['.repeat(depth)}${']'.repeat(depth)}) { name } }`;
+    const refusal = checkQuery(query, 1_000_000);
+    expect(refusal?.reason).toBe('TOO_COMPLEX');
+    expect(refusal?.error.message).toMatch(/nested too deeply/);
+  });
+
   it('leaves syntax errors to Apollo', () => {
     expect(checkQuery('{ clusters { name }', 3000)).toBeUndefined();
     expect(checkQuery('', 3000)).toBeUndefined();
