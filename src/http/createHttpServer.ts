@@ -169,6 +169,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         });
         response.end(body);
       });
+      // CONNECT asks for a tunnel this server never opens: answered, not dropped (Node closes
+      // the socket without a word when nobody listens for it).
+      server.on('connect', (_request, socket: Socket) => {
+        const body = refusalBody(
+          'CONNECT is not supported: this is not a proxy.',
+          'METHOD_NOT_ALLOWED',
+        );
+        socket.end(
+          `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+      });
       server.setTimeout(limits.socketTimeoutMs, (socket) => socket.destroy());
       guard = createConnectionGuard(server, limits.maxConnections);
       return server;
@@ -189,8 +200,24 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const connections = guard;
 
   app.setErrorHandler(errorHandler(logger, limits.maxBodyBytes));
+  // The methods each path is served with, from the routes as they are added: a path served with
+  // other methods answers 405 with Allow (RFC 9110 §15.5.6), not a misleading 404.
+  const methodsOf = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const methods = methodsOf.get(route.url) ?? new Set<string>();
+    for (const method of [route.method].flat()) methods.add(method);
+    methodsOf.set(route.url, methods);
+  });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '';
+    const methods = methodsOf.get(path);
+    if (methods)
+      return refuse(
+        reply.header('allow', [...methods].sort().join(', ')),
+        405,
+        `${request.method} is not served on ${path}; use ${[...methods].sort().join(' or ')}.`,
+        'METHOD_NOT_ALLOWED',
+      );
     return refuse(
       reply,
       404,
@@ -210,6 +237,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         415,
         'Request bodies are not decompressed: send them without Content-Encoding.',
         'UNSUPPORTED_CONTENT_ENCODING',
+      );
+    // Node's parser accepts any transfer coding that ends in chunked and hands over the bytes
+    // still coded: only chunked alone is read. A 400, not RFC 9112's suggested 501: what any
+    // client can send must not look like a server fault to 5xx alerts.
+    const transfer = request.headers['transfer-encoding'];
+    if (transfer !== undefined && transfer.trim().toLowerCase() !== 'chunked')
+      return refuse(
+        reply,
+        400,
+        'Only "Transfer-Encoding: chunked" is supported: send the body without other transfer codings.',
+        'UNSUPPORTED_TRANSFER_ENCODING',
       );
     return undefined;
   });

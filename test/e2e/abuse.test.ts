@@ -102,6 +102,14 @@ describe('request lines, headers and bodies no parser accepts', () => {
       415,
       'UNSUPPORTED_CONTENT_ENCODING',
     ],
+    [
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\nContent-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+      400,
+      'UNSUPPORTED_TRANSFER_ENCODING',
+    ],
+    ['DELETE /graphql HTTP/1.1\r\nHost: x\r\n\r\n', 405, 'METHOD_NOT_ALLOWED'],
+    ['PUT /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n', 405, 'METHOD_NOT_ALLOWED'],
+    ['CONNECT 127.0.0.1:6379 HTTP/1.1\r\nHost: 127.0.0.1:6379\r\n\r\n', 405, 'METHOD_NOT_ALLOWED'],
     ['GET /graphql HTTP/1.1\r\nHost: x\r\nX-Null: a\u0000b\r\n\r\n', 400, 'MALFORMED_REQUEST'],
     [
       'GET /graphql?query={__typename} HTTP/1.1\r\nHost: x\r\naccept: application/json\r\napollo-require-preflight: true\r\n\r\n',

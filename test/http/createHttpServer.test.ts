@@ -297,7 +297,23 @@ describe('createHttpServer: CORS', () => {
       url: '/graphql',
       headers: { origin: 'https://ui.example', 'access-control-request-method': 'POST' },
     });
-    expect(preflight.statusCode).toBe(404);
+    // No preflight route: OPTIONS is not among /graphql's methods.
+    expect(preflight.statusCode).toBe(405);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers a method a path is not served with by 405 and Allow, an unknown path by 404', async () => {
+    const { app } = await newServer();
+    const put = await app.inject({ method: 'PUT', url: '/graphql?x=1' });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers['allow']).toBe('GET, HEAD, POST');
+    expect(put.json()).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_USER_INPUT', reason: 'METHOD_NOT_ALLOWED' } }],
+    });
+    const post = await app.inject({ method: 'POST', url: '/healthz' });
+    expect(post.statusCode).toBe(405);
+    expect(post.headers['allow']).toBe('GET, HEAD');
+    expect((await app.inject({ method: 'DELETE', url: '/graphqlx' })).statusCode).toBe(404);
   });
 });
 
@@ -331,7 +347,7 @@ describe('createHttpServer: /metrics and /readyz', () => {
     expect(counters).toEqual([
       'image_gateway_http_requests_total{route="/healthz",method="GET",status="200"} 2',
       'image_gateway_http_requests_total{route="other",method="GET",status="404"} 1',
-      'image_gateway_http_requests_total{route="other",method="OTHER",status="404"} 1',
+      'image_gateway_http_requests_total{route="other",method="OTHER",status="405"} 1',
     ]);
   });
 });
