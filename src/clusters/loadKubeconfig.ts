@@ -107,7 +107,7 @@ export function loadKubeconfig(options: LoadKubeconfigOptions): LoadedKubeconfig
 function select(merged: MergedKubeconfig, options: LoadKubeconfigOptions): string[] {
   const files = merged.files.map((f) => `"${f}"`).join(', ');
   const all = [...merged.contexts.keys()];
-  const list = all.join(', ');
+  const list = listOfNames(all);
   if (options.allContexts && options.contexts.length > 0)
     throw new ConfigError('--context and --all-contexts cannot be used together');
   if (all.length === 0) throw new ConfigError(`kubeconfig ${files} has no contexts`);
@@ -137,10 +137,29 @@ function select(merged: MergedKubeconfig, options: LoadKubeconfigOptions): strin
       `no context selected: kubeconfig ${files} sets no current-context; pass --context NAME (repeatable) or --all-contexts (contexts: ${list})`,
     );
   }
-  for (const name of names)
+  for (const name of names) {
+    if (name.length > MAX_CONTEXT_NAME)
+      throw new ConfigError(
+        `a selected context has a name of ${name.length} characters, more than ${MAX_CONTEXT_NAME}; rename it`,
+      );
     if (/\p{Cc}/u.test(name))
       throw new ConfigError(`context ${q(name)} has control characters in its name; rename it`);
+  }
   return names;
+}
+
+/** A context name is a DNS-subdomain-sized label in practice; a longer one is not quoted. */
+const MAX_CONTEXT_NAME = 253;
+/** How many context names a message lists before it counts the rest. */
+const LISTED_NAMES = 20;
+
+/** The contexts a message offers to choose from: the first few, quoted only when short. */
+function listOfNames(names: readonly string[]): string {
+  const shown = names
+    .slice(0, LISTED_NAMES)
+    .map((name) => (name.length > MAX_CONTEXT_NAME ? `a name of ${name.length} characters` : name));
+  const rest = names.length - shown.length;
+  return rest > 0 ? `${shown.join(', ')} and ${rest} more` : shown.join(', ');
 }
 
 /**

@@ -62,6 +62,8 @@ const CONTEXT_FIELDS = new Set(['cluster', 'user', 'namespace', 'extensions']);
 const TOKEN_SAFE = /^[\x21-\x7e]+$/;
 /** A header value we send as written: printable ASCII, no surrounding spaces (HTTP strips them). */
 const HEADER_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+/** The same bound as a token file's (createFileTokenSource): a bearer token is kilobytes. */
+const MAX_INLINE_TOKEN_BYTES = 64 * 1024;
 /** C0, DEL and C1 control characters. */
 const CONTROL = /\p{Cc}/u;
 
@@ -123,8 +125,10 @@ function warnUnknown(
 ): void {
   for (const key of Object.keys(body)) {
     if (known.has(key)) continue;
-    // Only a key that looks like a field name is quoted: anything else might be a pasted secret.
-    const shown = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(key) ? `"${key}"` : 'a field';
+    // Only a key that looks like a field name (letters and hyphens, as kubeconfig fields are)
+    // is quoted: anything else, a token-like run of letters and digits included, might be a
+    // pasted secret.
+    const shown = /^[A-Za-z][A-Za-z-]{0,39}$/.test(key) ? `"${key}"` : 'a field';
     warnings.push(
       `${owner} has ${shown} that neither kubectl nor the gateway knows; it is ignored`,
     );
@@ -225,13 +229,19 @@ function resolveCluster(
 
   const raw = stringField(body, 'server', full);
   if (!raw) throw new ConfigError(`${full} has no server`);
+  // The WHATWG parser drops tabs and line breaks and reads "\\" as "/": a server that holds
+  // them is not what it looks like, so it is refused rather than repaired.
+  if (CONTROL.test(raw) || raw.includes('\\'))
+    throw new ConfigError(
+      `${full} has a server with control characters or a backslash; write it as https://host[:port][/path]`,
+    );
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    // The value is quoted only when it cannot hold userinfo.
+    // Never quoted: a value that is not a URL may be anything pasted there, a token included.
     throw new ConfigError(
-      `${full} has a server that is not a URL${raw.includes('@') ? '' : `: "${raw}"`}`,
+      `${full} has a server that is not a URL (${raw.length} characters); write it as https://host[:port][/path]`,
     );
   }
   if (url.username || url.password)
@@ -291,6 +301,10 @@ function resolveUser(
     );
 
   const token = stringField(body, 'token', full);
+  if (token.length > MAX_INLINE_TOKEN_BYTES)
+    throw new ConfigError(
+      `${full} has a token of ${token.length} characters, more than ${MAX_INLINE_TOKEN_BYTES}: it cannot be a bearer token`,
+    );
   if (token && !TOKEN_SAFE.test(token))
     throw new ConfigError(
       `${full} has a token that cannot be sent in an HTTP header (it holds spaces, line breaks or non-ASCII characters)`,

@@ -441,13 +441,18 @@ contexts:
         'context "ctx": cluster "c" server must be an https:// URL, got scheme "ftp:"',
       );
       expect(server('not a url')).toBe(
-        'context "ctx": cluster "c" has a server that is not a URL: "not a url"',
+        'context "ctx": cluster "c" has a server that is not a URL (9 characters); write it as https://host[:port][/path]',
       );
+      expect(server('sha256~CANARY-not-a-url')).not.toMatch(/CANARY/);
+      expect(server('https://api.example.com\\\\@evil.example')).toBe(
+        'context "ctx": cluster "c" has a server with control characters or a backslash; write it as https://host[:port][/path]',
+      );
+      expect(server('https://api.example\\t.com')).toMatch(/control characters or a backslash/);
       expect(server('https://a.example.com/?access_token=CANARY-QUERY')).toBe(
         'context "ctx": cluster "c" server must not have a query or fragment (https://a.example.com…)',
       );
       expect(server('not a url with @ CANARY')).toBe(
-        'context "ctx": cluster "c" has a server that is not a URL',
+        'context "ctx": cluster "c" has a server that is not a URL (23 characters); write it as https://host[:port][/path]',
       );
     });
 
@@ -570,6 +575,40 @@ contexts:
       );
       expect(messages[1]).toBe(
         `kubeconfig "${fixture('canary-duplicate-user.yaml')}" is invalid: two users entries are named "twice", with different contents`,
+      );
+    });
+
+    it('quotes no field name that could be a token, and refuses a token too long to be one', () => {
+      const { warnings } = loadTemp(
+        `clusters: [{name: c, cluster: {server: "https://a.example.com"}}]\nusers: [{name: u, user: {token: t, CANARYsha256abcdef0123456789: 1, tokenfile: x}}]\ncontexts: [{name: one, context: {cluster: c, user: u}}]\n`,
+      );
+      expect(warnings).toEqual([
+        'context "one": user "u" has a field that neither kubectl nor the gateway knows; it is ignored',
+        'context "one": user "u" has "tokenfile" that neither kubectl nor the gateway knows; it is ignored',
+      ]);
+      expect(
+        messageOf(() =>
+          loadTemp(
+            oneContext('{server: "https://a.example.com"}', `{token: ${'t'.repeat(65 * 1024)}}`),
+          ),
+        ),
+      ).toBe(
+        'context "ctx": user "u" has a token of 66560 characters, more than 65536: it cannot be a bearer token',
+      );
+    });
+
+    it('quotes no context name longer than 253 characters, and lists at most 20 names', () => {
+      const long = `CANARY${'x'.repeat(300)}`;
+      const contexts = [long, ...Array.from({ length: 24 }, (_, i) => `c${i}`)]
+        .map((name) => `{name: ${name}, context: {cluster: c, user: u}}`)
+        .join(', ');
+      const yaml = `clusters: [{name: c, cluster: {server: "https://a.example.com"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [${contexts}]\n`;
+      const missing = messageOf(() =>
+        loadTemp(yaml, {}, { contexts: ['north'], allContexts: false }),
+      );
+      expect(missing).toMatch(/\(it has: a name of 306 characters, c0, c1, .*, c18 and 5 more\)$/);
+      expect(messageOf(() => loadTemp(yaml, {}, { contexts: [long], allContexts: false }))).toBe(
+        'a selected context has a name of 306 characters, more than 253; rename it',
       );
     });
 
