@@ -14,16 +14,35 @@ const TOKEN_SHAPES: readonly (readonly [RegExp, string])[] = [
 /** Secrets shorter than this are not searched for: they would match ordinary words. */
 const MIN_SECRET_LENGTH = 8;
 
-/** A secret as an echo may carry it: verbatim, URL-encoded, base64 (standard or URL-safe). */
+/**
+ * A secret as an echo may carry it: verbatim, URL-encoded, hex, and base64 (standard or
+ * URL-safe) whether it starts the encoded text or not. Inside a longer base64 text (say
+ * `Authorization: Bearer <token>` encoded whole) the secret's encoding depends on its offset
+ * modulo 3, and its first and last characters on its neighbours: for each offset, the stable
+ * middle is searched for.
+ */
 function formsOf(secret: string): string[] {
-  const base64 = Buffer.from(secret).toString('base64');
-  return [
+  const bytes = Buffer.from(secret);
+  const base64 = bytes.toString('base64');
+  const forms = [
     secret,
     encodeURIComponent(secret),
+    bytes.toString('hex'),
+    bytes.toString('hex').toUpperCase(),
     base64,
     base64.replace(/=+$/, ''),
-    Buffer.from(secret).toString('base64url'),
+    bytes.toString('base64url'),
   ];
+  for (const offset of [0, 1, 2]) {
+    const shifted = Buffer.concat([Buffer.alloc(offset), bytes]);
+    for (const encoding of ['base64', 'base64url'] as const) {
+      const text = shifted.toString(encoding).replace(/=+$/, '');
+      // Drop the block holding the neighbours' bytes at each end.
+      const middle = text.slice(offset === 0 ? 0 : 4, text.length - 4);
+      if (middle.length >= IDENTIFYING_PREFIX) forms.push(middle);
+    }
+  }
+  return forms;
 }
 
 /**
@@ -39,8 +58,11 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
     for (const form of formsOf(secret)) out = out.split(form).join('[redacted]');
     if (secret.length > IDENTIFYING_PREFIX) {
       const prefix = secret.slice(0, IDENTIFYING_PREFIX);
-      // Whatever follows an echoed prefix up to the next separator is taken for the rest of it.
+      const suffix = secret.slice(-IDENTIFYING_PREFIX);
+      // Whatever follows an echoed prefix up to the next separator is taken for the rest of it,
+      // and whatever precedes an echoed suffix (a message cut at its start).
       out = out.replace(new RegExp(`${escapeRegExp(prefix)}[^\\s"',;]*`, 'g'), '[redacted]');
+      out = out.replace(new RegExp(`[^\\s"',;]*${escapeRegExp(suffix)}`, 'g'), '[redacted]');
     }
   }
   for (const [shape, replacement] of TOKEN_SHAPES) out = out.replace(shape, replacement);

@@ -67,4 +67,24 @@ describe('redactSecrets', () => {
       expect(out).not.toContain(b64.slice(0, 16));
     }
   });
+
+  it('removes a known secret in hex, cut at its start, and base64-encoded inside a longer text at any offset', () => {
+    const secret = 'GATEWAY-SECRET-0123456789abcdef';
+    const hex = Buffer.from(secret).toString('hex');
+    expect(redactSecrets(`hex ${hex} rejected`, [secret])).toBe('hex [redacted] rejected');
+    expect(redactSecrets(`HEX ${hex.toUpperCase()}`, [secret])).toBe('HEX [redacted]');
+    expect(redactSecrets(`cut …${secret.slice(5)} rejected`, [secret])).toBe(
+      'cut [redacted] rejected',
+    );
+    for (const before of ['', 'B', 'Be', 'Bearer ', 'Authorization: Bearer ']) {
+      for (const encoding of ['base64', 'base64url'] as const) {
+        const encoded = Buffer.from(`${before}${secret}!`).toString(encoding);
+        const out = redactSecrets(`header ${encoded} echoed`, [secret]);
+        // Decoding whatever is left must not give back any 12 characters of the secret.
+        const left = Buffer.from(out.replace(/^header |echoed$/g, ''), encoding).toString('latin1');
+        for (let i = 0; i + 12 <= secret.length; i += 1)
+          expect(left, `${before}|${encoding}`).not.toContain(secret.slice(i, i + 12));
+      }
+    }
+  });
 });
