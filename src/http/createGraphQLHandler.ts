@@ -71,7 +71,7 @@ export function createGraphQLHandler(
     };
     const response = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => options.createContext(identity, request.signal),
+      context: async () => options.createContext(identity, clientGoneSignal(reply)),
     });
     let text: string;
     if (response.body.kind === 'complete') {
@@ -96,4 +96,27 @@ export function createGraphQLHandler(
     for (const [key, value] of response.headers) void reply.header(key, value);
     return reply.code(response.status ?? 200).send(text);
   };
+}
+
+/**
+ * Aborts when the client goes away before its answer is written, so that the request's upstream
+ * calls are cancelled. Not Fastify's `request.signal`: it listens for the request's `close`,
+ * which Node emits as soon as the body has been read, before any handler asks for the signal,
+ * so it never fired for a POST. The response's `close` comes when the connection closes, or
+ * after the answer is written (then it has finished, and nothing is aborted).
+ */
+function clientGoneSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  const res = reply.raw;
+  let answered = false;
+  res.once('finish', () => {
+    answered = true;
+  });
+  const gone = (): void => {
+    if (!answered && !res.writableFinished)
+      controller.abort(new Error('the client closed the connection before its answer'));
+  };
+  if (res.destroyed) gone();
+  else res.once('close', gone);
+  return controller.signal;
 }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
 import { rawAnswer, rawRequest, slowClient } from '../helpers/rawHttp.js';
+import { startRecordingServer } from '../helpers/startRecordingServer.js';
 import { until } from '../helpers/until.js';
 
 /**
@@ -510,6 +511,39 @@ describe('slow clients', () => {
       await healthy(stack);
     } finally {
       await stack.close();
+    }
+  });
+
+  it('cancels the upstream calls of a request whose client goes away', async () => {
+    // An upstream that never answers, and limits far beyond the test: only the client's
+    // disconnect can end the gateway's call.
+    const upstream = await startRecordingServer(() => ({ hang: true }));
+    const stack = await startStack({
+      logLevel: 'silent',
+      clusters: [{ name: 'east', server: upstream.url }],
+      deadlineMs: 600_000,
+      upstream: { attemptTimeoutMs: 600_000 },
+    });
+    try {
+      const client = new AbortController();
+      const answer = fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: '{ imageStream(cluster: "east", namespace: "ns", name: "s") { name } }',
+        }),
+        signal: client.signal,
+      }).catch(() => 'aborted');
+      await until(() => upstream.requests.length === 1, 'the upstream call went out');
+      expect(upstream.abandoned()).toBe(0);
+      client.abort();
+      expect(await answer).toBe('aborted');
+      await until(() => upstream.abandoned() === 1, 'the gateway cancelled its upstream call');
+      expect(upstream.requests).toHaveLength(1);
+      await healthy(stack);
+    } finally {
+      await stack.close();
+      await upstream.close();
     }
   });
 });

@@ -23,6 +23,8 @@ export interface ScriptedReply {
 export interface RecordingServer {
   readonly url: string;
   readonly requests: RecordedRequest[];
+  /** Requests whose client went away before they were answered (a `hang` cancelled). */
+  readonly abandoned: () => number;
   close(): Promise<void>;
 }
 
@@ -34,7 +36,11 @@ export async function startRecordingServer(
   script: (request: RecordedRequest, index: number) => ScriptedReply = () => ({}),
 ): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
+  let abandoned = 0;
   const server = http.createServer((req, res) => {
+    res.once('close', () => {
+      if (!res.writableFinished) abandoned += 1;
+    });
     const pairs: [string, string][] = [];
     for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
       pairs.push([req.rawHeaders[i] ?? '', req.rawHeaders[i + 1] ?? '']);
@@ -60,6 +66,7 @@ export async function startRecordingServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    abandoned: () => abandoned,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

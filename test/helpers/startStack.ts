@@ -25,6 +25,8 @@ import {
 
 export interface ClusterSpec {
   readonly name: string;
+  /** An upstream of the test's own (e.g. a recording server) instead of a simulator. */
+  readonly server?: string;
   /** The token the gateway sends; default `demo-token-<name>`. */
   readonly token?: string;
   /** Tokens the simulator accepts; default: the demo token reads everything. */
@@ -101,6 +103,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sims: Record<string, Simulator> = {};
   const connections: ClusterConnection[] = [];
   for (const spec of specs) {
+    if (spec.server !== undefined) {
+      const token = spec.token ?? `demo-token-${spec.name}`;
+      connections.push({
+        name: spec.name,
+        server: spec.server,
+        insecureSkipTlsVerify: false,
+        token: () => token,
+      });
+      continue;
+    }
     const sim = await createSimulator({
       name: spec.name,
       latencyMs: spec.latencyMs ?? 0,
