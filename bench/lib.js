@@ -23,6 +23,8 @@ export const LATENCY_MS = 20;
  */
 export const BENCH_CONCURRENCY = 256;
 export const DIRECT_SOCKETS = BENCH_CONCURRENCY / 2;
+/** The Node flags `npm start`, the Dockerfile and the Deployment run the gateway with. */
+export const PRODUCTION_NODE_FLAGS = ['--max-semi-space-size=32'];
 const children = new Set();
 
 export const median = (xs) => {
@@ -130,7 +132,10 @@ export async function startGateway(sims, { cache = false, maxRefs } = {}) {
  * are its own): a kubeconfig naming the simulators, `nodeFlags` before the script.
  * `spawnToAnswerMs` is the time from spawn to the first answer of `firstQuery(url)`.
  */
-export async function startGatewayProcess(sims, { nodeFlags = [], args = [], firstQuery } = {}) {
+export async function startGatewayProcess(
+  sims,
+  { nodeFlags = PRODUCTION_NODE_FLAGS, args = [], firstQuery } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
   const kubeconfig = join(dir, 'kubeconfig.yaml');
   writeFileSync(

@@ -3,16 +3,27 @@
 // `node --cpu-prof`, sends PROFILE_QUERIES (default 200) queries of 100 distinct cold images,
 // one after the other, then prints the CPU per ref, the profile's shares by part of the process
 // (garbage collection, got, Node's http, graphql-js…) and the hottest functions. Writes no file
-// outside a temporary directory. PROFILE_NODE_FLAGS adds Node flags to the gateway's.
+// outside a temporary directory. PROFILE_NODE_FLAGS replaces the gateway's Node flags (default: production's).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gql, refsOf, startGatewayProcess, startSimulator, stopChildren } from './lib.js';
+import {
+  PRODUCTION_NODE_FLAGS,
+  gql,
+  refsOf,
+  startGatewayProcess,
+  startSimulator,
+  stopChildren,
+} from './lib.js';
 import { hottest, summarize } from './profileSummary.js';
 
 const QUERIES = Number(process.env.PROFILE_QUERIES ?? 200);
 const LATENCY = Number(process.env.PROFILE_LATENCY_MS ?? 0);
-const FLAGS = (process.env.PROFILE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// The gateway's Node flags: as production runs it, unless PROFILE_NODE_FLAGS says otherwise.
+const FLAGS =
+  process.env.PROFILE_NODE_FLAGS === undefined
+    ? PRODUCTION_NODE_FLAGS
+    : process.env.PROFILE_NODE_FLAGS.split(' ').filter(Boolean);
 
 /**
  * Profiles the gateway process under `load(url)`; returns the CPU per ref, the summary and the
