@@ -136,6 +136,11 @@ async function cpuPerRef() {
   return {
     gatewayMsPerRef: spreadOf(perRef.gateway, 3),
     gatewayMsPerRefMedian: round(median(perRef.gateway), 3),
+    // Per run, gateway / node:http client: the machine's load slows both alike.
+    gatewayToHttpCpu: spreadOf(
+      perRef.gateway.map((g, i) => g / perRef.http[i]),
+      2,
+    ),
     httpMsPerRef: spreadOf(perRef.http, 3),
     gcShare: spreadOf(
       profiles.map((p) => 100 * (p.shares['garbage collection'] ?? 0)),
@@ -424,6 +429,12 @@ async function locations() {
   };
 }
 
+// Interrupted (Ctrl-C, SIGTERM): the simulators and gateway processes stop too.
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    stopChildren();
+    process.exit(1);
+  });
 const load = loadavg().map((x) => round(x, 1));
 try {
   const results = {
@@ -473,7 +484,7 @@ Simulated API servers in their own processes, ${LATENCY_MS} ms latency per call 
 | 100 cold images at 20 ms: gateway / direct node:http ≤ 1.2 | ${f.ratioToHttp} | ${goal(f.ratioToHttpMedian <= 1.2)} |
 | one wave: every call within 10 ms of the first | spread ${f.waveMs} ms, worst ${f.waveMaxMs} ms | ${goal(f.waveMaxMs <= 10)} |
 | 1,000 refs (500 images) at 20 ms: gateway / direct node:http ≤ 1.4 | ${k.ratioToHttp} | ${goal(k.ratioToHttpMedian <= 1.4)} |
-| CPU per ref at 0 ms ≤ 0.4 ms | ${c1.gatewayMsPerRef} ms (node:http client: ${c1.httpMsPerRef} ms) | ${goal(c1.gatewayMsPerRefMedian <= 0.4)} |
+| CPU per ref at 0 ms ≤ 0.4 ms | ${c1.gatewayMsPerRef} ms (node:http client: ${c1.httpMsPerRef} ms; ratio per run ${c1.gatewayToHttpCpu}) | ${goal(c1.gatewayMsPerRefMedian <= 0.4)} |
 | garbage collection < 10 % of the profile | ${c1.gcShare} % | ${goal(c1.gcShareMedian < 10)} |
 | warm 10-image query ≥ 0.7 × node:http + graphql-js | ${t.ratio} | ${goal(t.ratioMedian >= 0.7)} |
 | spawn → first answer ≤ 0.5 s | ${s.spawnToAnswerMs} ms | ${goal(s.spawnToAnswerMedianMs <= 500)} |
@@ -500,7 +511,7 @@ Hottest functions (self time, first run): ${c1.hottest.map((h) => `\`${h.trim().
 | fan-out, 1,000 refs over 500 images | direct node:http / direct got / gateway, ms | ${k.httpMs} / ${k.gotMs} / ${k.gatewayMs} |
 | | ratio gateway / node:http; gateway / got | ${k.ratioToHttp}; ${k.ratioToGot} |
 | | upstream imagestreamimages calls | ${k.upstreamCalls} |
-| CPU per ref, 0 ms, no cache | gateway process / node:http client | ${c1.gatewayMsPerRef} / ${c1.httpMsPerRef} ms |
+| CPU per ref, 0 ms, no cache | gateway process / node:http client | ${c1.gatewayMsPerRef} / ${c1.httpMsPerRef} ms (ratio per run ${c1.gatewayToHttpCpu}) |
 | start-up (\`image-gateway\` with a kubeconfig, defaults) | spawn → first answer | ${s.spawnToAnswerMs} ms |
 | | RSS idle / peak (20 concurrent 100-image queries) | ${s.idleRssMiB} / ${s.peakRssMiB} MiB |
 | dedup, ${d.refs} refs over ${d.distinctImages} images in ${d.distinctStreams} streams | cold: imagestreamimages / imagestreams calls | ${d.coldCalls.imagestreamimages} / ${d.coldCalls.imagestreams} |
