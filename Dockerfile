@@ -36,6 +36,9 @@ RUN mkdir /opt/app-root/runtime \
 # OpenShift's random UID), which therefore cannot change its own code.
 FROM registry.access.redhat.com/ubi9/nodejs-22-minimal:latest
 ENV NODE_ENV=production
+# A 32 MiB young generation (Node's default is 16): the upstream calls allocate briefly and
+# much; `npm run bench` measured 9-13 % less CPU per image ref, 64 MiB nothing more.
+ENV NODE_OPTIONS=--max-semi-space-size=32
 COPY --from=build --chown=0:0 /opt/app-root/runtime/ /opt/app-root/app/
 WORKDIR /opt/app-root/app
 USER 1001

@@ -1,193 +1,195 @@
 // Benchmarks: `npm run bench` (builds first). The simulated clusters run as their own processes
-// (like real API servers), the gateway and the direct client in this one. Reports ratios and
-// upstream call counts, and writes bench/results/latest.{json,md}. Timings are medians of
-// interleaved rounds, so machine noise hits both sides alike.
-import { spawn } from 'node:child_process';
+// (like real API servers); the gateway runs in this process for wall-time ratios, and in its own
+// process where its CPU, memory and start-up are measured. Every A/B pair is interleaved (a, b,
+// a, b, …) so machine noise hits both sides alike, in BENCH_RUNS blocks of BENCH_ROUNDS rounds:
+// each figure is the median over the runs with its min–max spread. Upstream call counts and
+// arrival times come from the simulators' own records (`GET /_simulator/stats`). Writes
+// bench/results/local/latest.{json,md} (bench/results/ with BENCH_RECORD=1).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { Writable } from 'node:stream';
+import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { got } from 'got';
 import { buildSchema, graphql } from 'graphql';
-import { createContentCache } from '../dist/cache/createContentCache.js';
-import { createClusterRegistry } from '../dist/clusters/createClusterRegistry.js';
-import { createLogger } from '../dist/logger.js';
-import { createGateway } from '../dist/createGateway.js';
-import { createSeed } from '../dist/simulator/createSeed.js';
-import { DEFAULT_UPSTREAM_OPTIONS } from '../dist/upstream/createImageApiClient.js';
+import {
+  BENCH_CONCURRENCY,
+  DIRECT_SOCKETS,
+  LATENCY_MS,
+  directGot,
+  directHttp,
+  gql,
+  interleave,
+  median,
+  refsOf,
+  round,
+  spreadOf,
+  startGateway,
+  startGatewayProcess,
+  startSimulator,
+  stopChildren,
+} from './lib.js';
+import { profileGateway } from './profile.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-const LATENCY_MS = 20;
-const children = [];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 3));
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-
-/** One simulated cluster in its own process; seeded exactly like createSeed(name, options) here. */
-async function startSimulator(
-  name,
-  { latencyMs = LATENCY_MS, benchStreams = 10, benchImages = 12, labelBytes = 0 } = {},
-) {
-  const child = spawn(
-    process.execPath,
-    [
-      'dist/main.js',
-      'simulate',
-      '--name',
-      name,
-      '--port',
-      '0',
-      '--latency-ms',
-      String(latencyMs),
-      '--bench-streams',
-      String(benchStreams),
-      '--bench-images',
-      String(benchImages),
-      '--label-bytes',
-      String(labelBytes),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.push(child);
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (m) resolve(m[0]);
-    });
-    child.on('exit', () => reject(new Error('simulator exited')));
-  });
-  const data = createSeed(name, {
-    benchStreams,
-    benchImagesPerStream: benchImages,
-    benchLabelBytes: labelBytes,
-  });
-  return {
-    name,
-    url,
-    data,
-    stats: async (resource = 'imagestreamimages') =>
-      (await fetch(`${url}/_simulator/stats?resource=${resource}`)).json(),
-    reset: () => fetch(`${url}/_simulator/reset`, { method: 'POST' }).then((r) => r.text()),
-    stop: () => child.kill('SIGTERM'),
-  };
+/** Spread of the simulator's arrival times of one query's image calls (one wave: a few ms). */
+async function waveOf(sim, run) {
+  await sim.reset();
+  await run();
+  const { arrivals } = await sim.stats();
+  return Math.max(...arrivals) - Math.min(...arrivals);
 }
 
-async function startGateway(sims, { cache = false } = {}) {
-  const connections = sims.map((sim) => ({
-    name: sim.name,
-    server: sim.url,
-    insecureSkipTlsVerify: false,
-    token: () => `demo-token-${sim.name}`,
-  }));
-  const logger = createLogger({
-    level: 'silent',
-    destination: new Writable({ write: (_c, _e, done) => done() }),
+/**
+ * 100 (or 1,000) refs at 20 ms upstream latency, no cache: the gateway (in this process) against
+ * the bare node:http client and a bare got client doing the same distinct GETs and parsing them.
+ */
+async function fanOut({
+  images = 100,
+  refCount = images,
+  streams = 10,
+  perStream = 12,
+  rounds = ROUNDS,
+} = {}) {
+  const sim = await startSimulator(`fan${refCount}`, {
+    benchStreams: streams,
+    benchImages: perStream,
   });
-  const registry = createClusterRegistry(connections, DEFAULT_UPSTREAM_OPTIONS, logger);
-  const gateway = await createGateway({
-    registry,
-    logger,
-    cache: cache
-      ? createContentCache({ maxBytes: 256 * 1024 * 1024, ttlMs: 3_600_000 })
-      : undefined,
-  });
-  const url = await gateway.listen(0, '127.0.0.1');
-  return { url, gateway };
-}
-
-function refsOf(sim, count, streams = Infinity) {
-  const refs = [];
-  for (const [name, stream] of [...sim.data.streams.get('bench').entries()]
-    .sort()
-    .slice(0, streams)) {
-    for (const item of stream.status.tags.find((t) => t.tag === 'latest').items)
-      refs.push({ cluster: sim.name, namespace: 'bench', name: `${name}@${item.image}` });
-  }
-  return refs.slice(0, count);
-}
-
-const QUERY = `query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name image { name totalLayerSize layers { name size } dockerImageMetadata { config { env { name value } labels { key value } } } } } }`;
-
-async function gql(url, refs) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: QUERY, variables: { refs } }),
-  });
-  const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors[0]));
-  return body;
-}
-
-function directClient(sim) {
-  const client = got.extend({
-    prefixUrl: `${sim.url}/`,
-    headers: { authorization: `Bearer demo-token-${sim.name}` },
-    agent: { http: new http.Agent({ keepAlive: true, maxSockets: 128 }) },
-  });
-  return async (refs) => {
-    const bodies = await Promise.all(
-      refs.map((r) =>
-        client
-          .get(`apis/image.openshift.io/v1/namespaces/${r.namespace}/imagestreamimages/${r.name}`)
-          .text(),
-      ),
+  const { url, gateway } = await startGateway([sim], { maxRefs: Math.max(500, refCount) });
+  const distinct = refsOf(sim, images);
+  const refs = Array.from({ length: refCount }, (_, i) => distinct[i % images]);
+  const nodeHttp = directHttp(sim);
+  const bareGot = directGot(sim);
+  const ratios = { http: [], got: [] };
+  const ms = { http: [], got: [], gateway: [] };
+  for (let run = 0; run < RUNS; run++) {
+    const r = await interleave(
+      { http: () => nodeHttp(refs), got: () => bareGot(refs), gateway: () => gql(url, refs) },
+      rounds,
     );
-    return {
-      parsed: bodies.map((b) => JSON.parse(b)),
-      bytes: bodies.reduce((n, b) => n + Buffer.byteLength(b), 0),
-    };
-  };
-}
-
-/** Interleaved rounds of a (direct) and b (gateway); medians of wall time and of CPU time. */
-async function interleave(a, b) {
-  await a();
-  await b();
-  const wall = { a: [], b: [] };
-  const cpu = { a: [], b: [] };
-  for (let i = 0; i < ROUNDS; i++) {
-    for (const [side, fn] of [
-      ['a', a],
-      ['b', b],
-    ]) {
-      const c = process.cpuUsage();
-      const t = performance.now();
-      await fn();
-      wall[side].push(performance.now() - t);
-      const used = process.cpuUsage(c);
-      cpu[side].push((used.user + used.system) / 1000);
-    }
+    for (const side of ['http', 'got', 'gateway']) ms[side].push(median(r[side].wall));
+    ratios.http.push(median(r.gateway.wall) / median(r.http.wall));
+    ratios.got.push(median(r.gateway.wall) / median(r.got.wall));
   }
-  return { aMs: median(wall.a), bMs: median(wall.b), aCpuMs: median(cpu.a), bCpuMs: median(cpu.b) };
-}
-
-async function fanOut() {
-  const sim = await startSimulator('fan');
-  const { url, gateway } = await startGateway([sim]);
-  const refs = refsOf(sim, 100);
-  const direct = directClient(sim);
-  const r = await interleave(
-    () => direct(refs),
-    () => gql(url, refs),
-  );
+  const waves = { gateway: [], http: [] };
+  for (let i = 0; i < 2 * RUNS; i++) {
+    waves.http.push(await waveOf(sim, () => nodeHttp(refs)));
+    waves.gateway.push(await waveOf(sim, () => gql(url, refs)));
+  }
   await sim.reset();
   await gql(url, refs);
   const stats = await sim.stats();
-  const arrivals = stats.arrivals;
   await gateway.close();
   sim.stop();
   return {
-    directMs: round(r.aMs),
-    gatewayMs: round(r.bMs),
-    ratio: round(r.bMs / r.aMs, 3),
+    refs: refCount,
+    images,
+    httpMs: spreadOf(ms.http),
+    gotMs: spreadOf(ms.got),
+    gatewayMs: spreadOf(ms.gateway),
+    ratioToHttp: spreadOf(ratios.http),
+    ratioToHttpMedian: round(median(ratios.http), 3),
+    ratioToGot: spreadOf(ratios.got),
     upstreamCalls: stats.counts.imagestreamimages,
-    arrivalSpreadMs: round(Math.max(...arrivals) - Math.min(...arrivals)),
+    waveMs: spreadOf(waves.gateway, 1),
+    waveMaxMs: round(Math.max(...waves.gateway), 1),
+    httpWaveMs: spreadOf(waves.http, 1),
+  };
+}
+
+/**
+ * CPU per ref at 0 ms latency, no cache: the gateway in its own process (its CPU from /proc)
+ * against the bare node:http client in this one, interleaved query by query. Then the same
+ * load under --cpu-prof: the shares of the gateway's CPU (garbage collection, got, …).
+ */
+async function cpuPerRef() {
+  const sim = await startSimulator('cpu', { latencyMs: 0 });
+  const refs = refsOf(sim, 100);
+  const gateway = await startGatewayProcess([sim], { args: ['--cache-max-bytes', '0'] });
+  const nodeHttp = directHttp(sim);
+  const perRef = { gateway: [], http: [] };
+  const queries = 4 * ROUNDS;
+  for (let i = 0; i < 5; i++) {
+    await gql(gateway.url, refs);
+    await nodeHttp(refs);
+  }
+  for (let run = 0; run < RUNS; run++) {
+    let gatewayCpu = 0;
+    let httpCpu = 0;
+    for (let i = 0; i < queries; i++) {
+      const before = gateway.cpuMs();
+      await gql(gateway.url, refs);
+      gatewayCpu += gateway.cpuMs() - before;
+      const c = process.cpuUsage();
+      await nodeHttp(refs);
+      const used = process.cpuUsage(c);
+      httpCpu += (used.user + used.system) / 1000;
+    }
+    perRef.gateway.push(gatewayCpu / queries / refs.length);
+    perRef.http.push(httpCpu / queries / refs.length);
+  }
+  await gateway.stop();
+  const profiles = [];
+  for (let run = 0; run < RUNS; run++) profiles.push(await profileGateway(sim, { queries: 100 }));
+  sim.stop();
+  const parts = Object.keys(profiles[0].shares);
+  return {
+    gatewayMsPerRef: spreadOf(perRef.gateway, 3),
+    gatewayMsPerRefMedian: round(median(perRef.gateway), 3),
+    // Per run, gateway / node:http client: the machine's load slows both alike.
+    gatewayToHttpCpu: spreadOf(
+      perRef.gateway.map((g, i) => g / perRef.http[i]),
+      2,
+    ),
+    httpMsPerRef: spreadOf(perRef.http, 3),
+    gcShare: spreadOf(
+      profiles.map((p) => 100 * (p.shares['garbage collection'] ?? 0)),
+      1,
+    ),
+    gcShareMedian: round(
+      median(profiles.map((p) => 100 * (p.shares['garbage collection'] ?? 0))),
+      1,
+    ),
+    profile: Object.fromEntries(
+      parts.map((part) => [
+        part,
+        spreadOf(
+          profiles.map((p) => 100 * (p.shares[part] ?? 0)),
+          1,
+        ),
+      ]),
+    ),
+    hottest: profiles[0].hottest.slice(0, 15),
+  };
+}
+
+/** Spawn → first answer and memory of `image-gateway` as started (content cache on, defaults). */
+async function startup() {
+  const sim = await startSimulator('start', { latencyMs: 0 });
+  const refs = refsOf(sim, 100);
+  const spawnMs = [];
+  const idle = [];
+  const peak = [];
+  for (let run = 0; run < RUNS; run++) {
+    const gateway = await startGatewayProcess([sim], {
+      firstQuery: (url) => gql(url, refs.slice(0, 1)),
+    });
+    spawnMs.push(gateway.spawnToAnswerMs);
+    await new Promise((r) => setTimeout(r, 1000));
+    idle.push(gateway.rssMiB());
+    // Peak: 20 concurrent 100-image queries, cold then cached, twice.
+    for (let i = 0; i < 2; i++)
+      await Promise.all(Array.from({ length: 20 }, () => gql(gateway.url, refs)));
+    peak.push(gateway.peakRssMiB());
+    await gateway.stop();
+  }
+  sim.stop();
+  return {
+    spawnToAnswerMs: spreadOf(spawnMs, 0),
+    spawnToAnswerMedianMs: round(median(spawnMs), 0),
+    idleRssMiB: spreadOf(idle, 0),
+    idleRssMedianMiB: round(median(idle), 0),
+    peakRssMiB: spreadOf(peak, 0),
   };
 }
 
@@ -218,6 +220,8 @@ async function dedupAndWarm() {
     },
   };
 }
+
+const QUERY_TEXT = `query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name image { name totalLayerSize layers { name size } dockerImageMetadata { config { env { name value } labels { key value } } } } } }`;
 
 /** The physical limit for serving: node:http + graphql-js on the same schema, answering from memory. */
 async function startMinimalServer(sim, refs) {
@@ -275,7 +279,7 @@ async function throughput() {
   const refs = refsOf(sim, 10, 1);
   const minimal = await startMinimalServer(sim, refs);
   await gql(url, refs);
-  const body = JSON.stringify({ query: QUERY, variables: { refs } });
+  const body = JSON.stringify({ query: QUERY_TEXT, variables: { refs } });
   const run = async (target) =>
     (
       await autocannon({
@@ -284,11 +288,19 @@ async function throughput() {
         headers: { 'content-type': 'application/json' },
         body,
         connections: 20,
-        duration: 5,
+        duration: 3,
       })
     ).requests.average;
-  const gatewayRps = await run(url);
-  const minimalRps = await run(minimal.url);
+  // Interleaved: gateway, minimal, gateway, minimal… (each pair one ratio).
+  const rps = { gateway: [], minimal: [] };
+  const ratios = [];
+  for (let i = 0; i < RUNS; i++) {
+    const g = await run(url);
+    const m = await run(minimal.url);
+    rps.gateway.push(g);
+    rps.minimal.push(m);
+    ratios.push(g / m);
+  }
   await sim.reset();
   await gql(url, refs);
   const perQuery = (await sim.stats()).counts;
@@ -297,9 +309,10 @@ async function throughput() {
   sim.stop();
   return {
     images: 10,
-    gatewayPerSecond: Math.round(gatewayRps),
-    minimalGraphqlJsPerSecond: Math.round(minimalRps),
-    ratio: round(gatewayRps / minimalRps, 3),
+    gatewayPerSecond: spreadOf(rps.gateway, 0),
+    minimalGraphqlJsPerSecond: spreadOf(rps.minimal, 0),
+    ratio: spreadOf(ratios, 3),
+    ratioMedian: round(median(ratios), 3),
     upstreamCallsPerWarmQuery: perQuery['*'] ?? 0,
   };
 }
@@ -312,23 +325,20 @@ async function payload() {
   });
   const { url, gateway } = await startGateway([sim]);
   const refs = refsOf(sim, 100);
-  const direct = directClient(sim);
+  const direct = directHttp(sim);
   const { bytes } = await direct(refs);
-  const r = await interleave(
-    () => direct(refs),
-    () => gql(url, refs),
-  );
+  const r = await interleave({ direct: () => direct(refs), gateway: () => gql(url, refs) }, ROUNDS);
   await gateway.close();
   sim.stop();
   const mib = bytes / 1024 / 1024;
   return {
     images: 100,
     upstreamMiB: round(mib),
-    directMs: round(r.aMs),
-    gatewayMs: round(r.bMs),
-    ratio: round(r.bMs / r.aMs, 3),
-    directCpuMsPerMiB: round(r.aCpuMs / mib),
-    gatewayCpuMsPerMiB: round(r.bCpuMs / mib),
+    directMs: round(median(r.direct.wall)),
+    gatewayMs: round(median(r.gateway.wall)),
+    ratio: round(median(r.gateway.wall) / median(r.direct.wall), 3),
+    directCpuMsPerMiB: round(median(r.direct.cpu) / mib),
+    gatewayCpuMsPerMiB: round(median(r.gateway.cpu) / mib),
   };
 }
 
@@ -338,8 +348,8 @@ async function coldWarm() {
   const warm = await startGateway(sims, { cache: true });
   const refs = sims.flatMap((sim) => refsOf(sim, 34));
   const r = await interleave(
-    () => gql(cold.url, refs),
-    () => gql(warm.url, refs),
+    { cold: () => gql(cold.url, refs), warm: () => gql(warm.url, refs) },
+    ROUNDS,
   );
   await Promise.all(sims.map((s) => s.reset()));
   await gql(warm.url, refs);
@@ -359,8 +369,8 @@ async function coldWarm() {
   return {
     images: refs.length,
     clusters: 3,
-    coldMs: round(r.aMs),
-    warmMs: round(r.bMs),
+    coldMs: round(median(r.cold.wall)),
+    warmMs: round(median(r.warm.wall)),
     coldCalls,
     warmCalls,
   };
@@ -419,45 +429,98 @@ async function locations() {
   };
 }
 
+// Interrupted (Ctrl-C, SIGTERM): the simulators and gateway processes stop too.
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    stopChildren();
+    process.exit(1);
+  });
+const load = loadavg().map((x) => round(x, 1));
 try {
   const results = {
     date: new Date().toISOString(),
     node: process.version,
     rounds: ROUNDS,
+    runs: RUNS,
     latencyMs: LATENCY_MS,
+    loadAverageAtStart: load,
     fanOut: await fanOut(),
+    fanOut1000: await fanOut({
+      images: 500,
+      refCount: 1000,
+      streams: 50,
+      perStream: 10,
+      rounds: Math.ceil(ROUNDS / 2),
+    }),
+    cpuPerRef: await cpuPerRef(),
+    startup: await startup(),
     dedupAndWarm: await dedupAndWarm(),
     throughput: await throughput(),
     payload: await payload(),
     coldWarm: await coldWarm(),
     locations: await locations(),
+    loadAverageAtEnd: loadavg().map((x) => round(x, 1)),
   };
   const {
     fanOut: f,
+    fanOut1000: k,
+    cpuPerRef: c1,
+    startup: s,
     dedupAndWarm: d,
     throughput: t,
     payload: p,
     coldWarm: c,
     locations: l,
   } = results;
+  const goal = (ok) => (ok ? 'met' : '**not met**');
   const md = `# Benchmark results
 
-Simulated API servers in their own processes, ${LATENCY_MS} ms latency per call (0 for throughput), ${ROUNDS} interleaved rounds, Node ${results.node}, ${results.date}.
+Simulated API servers in their own processes, ${LATENCY_MS} ms latency per call (0 for CPU, throughput and start-up), Node ${results.node}, ${results.date}. Each figure is the median of ${RUNS} runs of ${ROUNDS} interleaved rounds, with the min–max over the runs in brackets. Load average (1, 5, 15 min) at start ${results.loadAverageAtStart.join(' / ')}, at end ${results.loadAverageAtEnd.join(' / ')} on ${availableParallelism()} cores: other work shared the machine, so read the ratios, not the milliseconds. The gateways under test allow ${BENCH_CONCURRENCY} calls in flight per cluster (one operation: ${BENCH_CONCURRENCY / 2}); the direct clients have ${DIRECT_SOCKETS} sockets.
+
+## Goals (issue 16)
+
+| goal | figure | |
+|---|---|---|
+| 100 cold images at 20 ms: gateway / direct node:http ≤ 1.2 | ${f.ratioToHttp} | ${goal(f.ratioToHttpMedian <= 1.2)} |
+| one wave: every call within 10 ms of the first | spread ${f.waveMs} ms, worst ${f.waveMaxMs} ms | ${goal(f.waveMaxMs <= 10)} |
+| 1,000 refs (500 images) at 20 ms: gateway / direct node:http ≤ 1.4 | ${k.ratioToHttp} | ${goal(k.ratioToHttpMedian <= 1.4)} |
+| CPU per ref at 0 ms ≤ 0.4 ms | ${c1.gatewayMsPerRef} ms (node:http client: ${c1.httpMsPerRef} ms; ratio per run ${c1.gatewayToHttpCpu}) | ${goal(c1.gatewayMsPerRefMedian <= 0.4)} |
+| garbage collection < 10 % of the profile | ${c1.gcShare} % | ${goal(c1.gcShareMedian < 10)} |
+| warm 10-image query ≥ 0.7 × node:http + graphql-js | ${t.ratio} | ${goal(t.ratioMedian >= 0.7)} |
+| spawn → first answer ≤ 0.5 s | ${s.spawnToAnswerMs} ms | ${goal(s.spawnToAnswerMedianMs <= 500)} |
+| RSS idle ≤ 100 MiB | ${s.idleRssMiB} MiB (peak ${s.peakRssMiB} MiB) | ${goal(s.idleRssMedianMiB <= 100)} |
+
+## Where the gateway's CPU goes (100 cold images per query, 0 ms, --cpu-prof, share of busy time)
+
+| part | share % |
+|---|---|
+${Object.entries(c1.profile)
+  .map(([part, share]) => `| ${part} | ${share} |`)
+  .join('\n')}
+
+Hottest functions (self time, first run): ${c1.hottest.map((h) => `\`${h.trim().replace(/\s+/g, ' ')}\``).join(', ')}.
+
+## All figures
 
 | benchmark | measure | value |
 |---|---|---|
-| fan-out, 100 distinct images, no cache | direct got client (100 GETs + parse), median | ${f.directMs} ms |
-| | one gateway query, median | ${f.gatewayMs} ms |
-| | ratio gateway / direct | ${f.ratio} |
+| fan-out, 100 distinct images, no cache | direct node:http / direct got / gateway, ms | ${f.httpMs} / ${f.gotMs} / ${f.gatewayMs} |
+| | ratio gateway / node:http; gateway / got | ${f.ratioToHttp}; ${f.ratioToGot} |
 | | upstream imagestreamimages calls | ${f.upstreamCalls} |
-| | arrival spread at the simulator | ${f.arrivalSpreadMs} ms |
+| | arrival spread at the simulator: gateway / node:http client | ${f.waveMs} / ${f.httpWaveMs} ms |
+| fan-out, 1,000 refs over 500 images | direct node:http / direct got / gateway, ms | ${k.httpMs} / ${k.gotMs} / ${k.gatewayMs} |
+| | ratio gateway / node:http; gateway / got | ${k.ratioToHttp}; ${k.ratioToGot} |
+| | upstream imagestreamimages calls | ${k.upstreamCalls} |
+| CPU per ref, 0 ms, no cache | gateway process / node:http client | ${c1.gatewayMsPerRef} / ${c1.httpMsPerRef} ms (ratio per run ${c1.gatewayToHttpCpu}) |
+| start-up (\`image-gateway\` with a kubeconfig, defaults) | spawn → first answer | ${s.spawnToAnswerMs} ms |
+| | RSS idle / peak (20 concurrent 100-image queries) | ${s.idleRssMiB} / ${s.peakRssMiB} MiB |
 | dedup, ${d.refs} refs over ${d.distinctImages} images in ${d.distinctStreams} streams | cold: imagestreamimages / imagestreams calls | ${d.coldCalls.imagestreamimages} / ${d.coldCalls.imagestreams} |
 | | warm (same query again): imagestreamimages / imagestreams calls | ${d.warmCalls.imagestreamimages} / ${d.warmCalls.imagestreams} |
-| throughput, cached 10-image query, 20 connections | gateway | ${t.gatewayPerSecond} queries/s (${t.upstreamCallsPerWarmQuery} upstream call per query) |
+| throughput, cached 10-image query, 20 connections | gateway | ${t.gatewayPerSecond} queries/s (${t.upstreamCallsPerWarmQuery} upstream calls per query) |
 | | node:http + graphql-js from memory, same schema and data | ${t.minimalGraphqlJsPerSecond} queries/s |
-| | ratio gateway / minimal | ${t.ratio} |
-| payload, 100 images with ≈50 KB metadata (${p.upstreamMiB} MiB upstream) | direct client / gateway, median | ${p.directMs} / ${p.gatewayMs} ms (ratio ${p.ratio}) |
-| | CPU per upstream MiB: direct / gateway | ${p.directCpuMsPerMiB} / ${p.gatewayCpuMsPerMiB} ms |
+| | ratio gateway / minimal (interleaved pairs) | ${t.ratio} |
+| payload, 100 images with ≈50 KB metadata (${p.upstreamMiB} MiB upstream) | direct node:http / gateway, median | ${p.directMs} / ${p.gatewayMs} ms (ratio ${p.ratio}) |
+| | CPU per upstream MiB (this process): direct / gateway | ${p.directCpuMsPerMiB} / ${p.gatewayCpuMsPerMiB} ms |
 | 3 clusters x 34 images | cold (no cache) / warm, median | ${c.coldMs} / ${c.warmMs} ms |
 | | upstream calls cold / warm | ${c.coldCalls} / ${c.warmCalls} |
 | imageLocations, 3 clusters, ${l.streamsScanned} streams | one query, median | ${l.medianMs} ms |
@@ -473,5 +536,5 @@ Simulated API servers in their own processes, ${LATENCY_MS} ms latency per call 
   writeFileSync(new URL(`${dir}latest.md`, import.meta.url), md);
   console.log(md);
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  stopChildren();
 }

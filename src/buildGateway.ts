@@ -7,7 +7,6 @@ import { createGateway, type Gateway } from './createGateway.js';
 import { EXAMPLE_QUERY } from './exampleQuery.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics/createMetrics.js';
-import { createTracing } from './tracing/createTracing.js';
 import { DEFAULT_UPSTREAM_OPTIONS } from './upstream/createImageApiClient.js';
 
 /** What a started gateway offers main: the gateway and the demo's "try it" lines. */
@@ -59,7 +58,13 @@ export async function buildGateway(
     registry,
     logger,
     metrics,
-    tracing: config.otlpEndpoint ? createTracing({ otlpEndpoint: config.otlpEndpoint }) : undefined,
+    // Imported only when asked for: the OTLP exporter and its SDK are a third of a default
+    // start-up's module loading, and most deployments do not trace.
+    tracing: config.otlpEndpoint
+      ? (await import('./tracing/createTracing.js')).createTracing({
+          otlpEndpoint: config.otlpEndpoint,
+        })
+      : undefined,
     auth: config.auth,
     deadlineMs: config.deadlineMs,
     maxUpstreamRequests: config.maxUpstreamRequests,

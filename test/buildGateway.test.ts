@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway, type BuiltGateway } from '../src/buildGateway.js';
 import { OPTIONS } from '../src/config/options.js';
@@ -50,6 +52,51 @@ describe('buildGateway', () => {
 
   it('gives the demo a banner for humans that names the URL and a curl line', () => {
     expect(built.banner(url)).toContain(`curl -s ${url}`);
+  });
+});
+
+describe('buildGateway with --otlp-endpoint', () => {
+  // The exporter is imported only when this flag is given: the flag must still wire it.
+  it("sends the operation's spans to the endpoint (OTLP/HTTP), at the latest on close", async () => {
+    const received: string[] = [];
+    const collector = http.createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const port = (collector.address() as AddressInfo).port;
+    const sim = await createSimulator({ name: 'east' });
+    try {
+      const config = parseConfig(
+        ['--demo', '--port', '0', '--otlp-endpoint', `http://127.0.0.1:${port}/v1/traces`],
+        {},
+      ) as ServeConfig;
+      const built = await buildGateway(
+        config,
+        [
+          {
+            name: 'east',
+            server: sim.url,
+            insecureSkipTlsVerify: false,
+            token: () => 'demo-token-east',
+          },
+        ],
+        captureLogs('silent').logger,
+      );
+      const url = await built.gateway.listen(0, '127.0.0.1');
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ clusters { name } }' }),
+      });
+      expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+      await built.gateway.close();
+      expect(received).toContain('POST /v1/traces');
+    } finally {
+      await sim.close();
+      await new Promise((resolve) => collector.close(resolve));
+    }
   });
 });
 

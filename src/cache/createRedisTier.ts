@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { defaultOf } from '../config/options.js';
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
 import {
   createCircuitBreaker,
   type BreakerState,
@@ -98,6 +99,9 @@ export function createRedisTier(options: RedisTierOptions): RedisTier {
   // A large read goes as several pipelines, so that it takes what fits under the cap instead
   // of being skipped whole.
   const readChunk = Math.max(1, Math.min(100, maxOutstanding));
+  // ioredis is loaded when the first Redis tier is made, not at import: a gateway without
+  // --redis-url never loads it (a default start's largest module, a few hundred ms).
+  const { Redis } = createRequire(import.meta.url)('ioredis') as { Redis: typeof RedisClient };
   const client = new Redis(options.url, {
     keyPrefix: options.keyPrefix,
     commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_TIER.commandTimeoutMs,

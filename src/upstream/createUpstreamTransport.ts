@@ -128,12 +128,11 @@ export function createUpstreamTransport(
     }
     try {
       retryBudget.recordRequest();
-      const headers = {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        // Impersonation rides on the gateway's own credentials only, never a caller's.
-        ...(ownCredentials ? ownHeaders : {}),
-        ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
-      };
+      const headers: Record<string, string | string[]> = {};
+      if (token) headers['authorization'] = `Bearer ${token}`;
+      // Impersonation rides on the gateway's own credentials only, never a caller's.
+      if (ownCredentials) Object.assign(headers, ownHeaders);
+      if (call.requestId) headers['x-request-id'] = call.requestId;
       const value = await sendRequest(exchange, request, call, headers, secrets);
       breaker.onSuccess(ticket);
       return value;

@@ -1,4 +1,4 @@
-import { HTTPError, type Got } from 'got';
+import { HTTPError, type Got, type OptionsOfTextResponseBody } from 'got';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { CallOptions } from './createImageApiClient.js';
@@ -21,15 +21,18 @@ function fetchText(
   call: CallOptions,
   headers: Readonly<Record<string, string | string[]>>,
 ): Promise<{ statusCode: number; body: string }> {
+  // Only the options this call sets: got merges each key given (a setter, an assertion, and for
+  // `searchParams: undefined` a rewrite of the URL) on every call; GET is the client's default.
+  const options: OptionsOfTextResponseBody = {
+    headers,
+    context: { deadlineAt: call.deadlineAt, resource: request.resource, budget: call.budget },
+  };
+  if (request.method !== undefined && request.method !== 'GET') options.method = request.method;
+  if (request.json !== undefined) options.json = request.json;
+  if (call.signal !== undefined) options.signal = call.signal;
+  if (request.searchParams !== undefined) options.searchParams = request.searchParams;
   return new Promise((resolve, reject) => {
-    const pending = exchange.got(request.path, {
-      method: request.method ?? 'GET',
-      headers,
-      json: request.json,
-      signal: call.signal,
-      context: { deadlineAt: call.deadlineAt, resource: request.resource, budget: call.budget },
-      searchParams: request.searchParams,
-    });
+    const pending = exchange.got(request.path, options);
     let oversized = false;
     void pending.on('downloadProgress', ({ transferred, total }) => {
       if (!oversized && Math.max(transferred, total ?? 0) > exchange.maxResponseBytes) {
@@ -108,15 +111,17 @@ export async function sendRequest(
       call.signal?.reason,
     );
   } finally {
-    exchange.logger?.debug(
-      {
-        cluster,
-        requestId: call.requestId,
-        resource: request.resource,
-        status: statusCode,
-        ms: Math.round(performance.now() - started),
-      },
-      'upstream call',
-    );
+    // The line's object is built only when it is written (debug is off in production).
+    if (exchange.logger?.isLevelEnabled('debug'))
+      exchange.logger.debug(
+        {
+          cluster,
+          requestId: call.requestId,
+          resource: request.resource,
+          status: statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'upstream call',
+      );
   }
 }
