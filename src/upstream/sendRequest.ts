@@ -34,6 +34,14 @@ function fetchText(
   return new Promise((resolve, reject) => {
     const pending = exchange.got(request.path, options);
     let oversized = false;
+    // The status of the answer being cut off, reported as sent (a 500 with a huge page is not
+    // a 200).
+    let status = 0;
+    void pending.on('request', (req) => {
+      req.once('response', (res: { statusCode?: number }) => {
+        status = res.statusCode ?? 0;
+      });
+    });
     void pending.on('downloadProgress', ({ transferred, total }) => {
       if (!oversized && Math.max(transferred, total ?? 0) > exchange.maxResponseBytes) {
         oversized = true;
@@ -55,7 +63,7 @@ function fetchText(
                 {
                   cluster: exchange.cluster,
                   // One object too large for the gateway, not a failing cluster (see isClusterFailure).
-                  upstream: { status: 200, reason: 'ResponseTooLarge' },
+                  upstream: { status, reason: 'ResponseTooLarge' },
                   cause: err,
                 },
               )

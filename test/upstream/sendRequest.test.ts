@@ -149,6 +149,20 @@ describe('sendRequest', () => {
     expect(await failure(sendRequest(exchange, python, {}, AUTH, [TOKEN]))).toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
       message: 'cluster "east": the response is larger than 65536 bytes',
+      upstream: { status: 200, reason: 'ResponseTooLarge' },
+    });
+    close();
+  });
+
+  it('reports the status a too-large answer came with, not 200', async () => {
+    const { exchange, close } = exchangeWith(sim.url, 64 * 1024);
+    sim.addFault({
+      resource: 'imagestreams',
+      fault: { kind: 'plain-text', status: 502, body: 'x'.repeat(200 * 1024) },
+    });
+    expect(await failure(sendRequest(exchange, python, {}, AUTH, [TOKEN]))).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstream: { status: 502, reason: 'ResponseTooLarge' },
     });
     close();
   });
