@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ImageApiClient } from '../upstream/createImageApiClient.js';
@@ -39,6 +40,13 @@ export interface LocationIndex {
   /** Namespaces → stream names → entry, for callers that need the whole picture (tests, bench). */
   readonly size: { readonly streams: number; readonly entries: number };
   status(): IndexStatus;
+  /**
+   * The children of a manifest list (`[]`: not a list), once some read showed them. An image's
+   * content never changes for its digest, so what one read showed holds for every caller; who may
+   * see which stream is decided apart (findIndexedLocations).
+   */
+  childrenOf(digest: string): readonly string[] | undefined;
+  learnChildren(digest: string, children: readonly string[]): void;
   /** Every change applied, after it is applied; returns the unsubscribe function. */
   onChange(listener: (change: IndexChange) => void): () => void;
 }
@@ -92,6 +100,8 @@ export interface IndexChange {
 export interface LocationIndexOptions {
   /** Tag history entries kept at most (default 1,000,000). */
   readonly maxEntries?: number | undefined;
+  /** Manifest lists whose children are remembered, at most (default 10,000). */
+  readonly maxLists?: number | undefined;
   /** Items per list page (default 500). */
   readonly pageSize?: number | undefined;
   /** The server ends each watch after this long; the index resumes it (default 300). */
@@ -169,6 +179,7 @@ export function createLocationIndex(
   const delay = options.delay ?? realDelay;
   const random = options.random ?? Math.random;
   const listeners = new Set<(change: IndexChange) => void>();
+  const children = new LRUCache<string, readonly string[]>({ max: options.maxLists ?? 10_000 });
 
   let streams = new Map<string, IndexedStream>();
   /** digest → keys (`namespace/name`) of the streams whose history holds it. */
@@ -401,6 +412,10 @@ export function createLocationIndex(
       watches,
       lastError: lastError ?? null,
     }),
+    childrenOf: (digest) => children.get(digest),
+    learnChildren(digest, list) {
+      children.set(digest, Object.freeze([...list]));
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

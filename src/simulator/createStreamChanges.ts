@@ -13,8 +13,8 @@ import { generateImage } from './generateStream.js';
 export interface StreamChanges {
   /**
    * Points `tag` at `digest` (an Image the cluster has; default: a new generated image), as an
-   * import does: a new first entry of the tag's history, its ImportSuccess condition cleared; the
-   * tag is created when missing. Returns the digest.
+   * import does: a new first entry of the tag's history (MAX_TAG_HISTORY kept), its
+   * ImportSuccess condition cleared; the tag is created when missing. Returns the digest.
    */
   moveTag(namespace: string, stream: string, tag: string, digest?: string): string;
   /** Removes a tag from the stream's spec and status. */
@@ -26,6 +26,9 @@ export interface StreamChanges {
   /** Deletes a stream (DELETED, with its last state). */
   deleteImageStream(namespace: string, stream: string): void;
 }
+
+/** Entries a moved tag's history keeps (the newest), as image pruning would leave it. */
+export const MAX_TAG_HISTORY = 10;
 
 export function createStreamChanges(data: SeedData, hub: WatchHub): StreamChanges {
   let generated = 0;
@@ -84,7 +87,8 @@ export function createStreamChanges(data: SeedData, hub: WatchHub): StreamChange
         withTags(stream, (tags) => {
           const at = tags.findIndex((t) => t.tag === tag);
           const old = at >= 0 ? tags[at] : undefined;
-          const next: NamedTagEventList = { tag, items: [event, ...(old?.items ?? [])] };
+          const items = [event, ...(old?.items ?? [])].slice(0, MAX_TAG_HISTORY);
+          const next: NamedTagEventList = { tag, items };
           if (at >= 0) tags[at] = next;
           else tags.push(next);
           return tags;
