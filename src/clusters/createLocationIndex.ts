@@ -361,7 +361,10 @@ export function createLocationIndex(
         const refused = status === 401 || status === 403;
         if (resourceVersion === undefined && refused) state = 'forbidden';
         else if (state !== 'forbidden') state = 'resyncing';
-        options.logger?.warn(
+        // The first failure of a run is a warning; the retries after it (a cluster down for an
+        // hour, an identity that may not list) are debug lines, not a warning every 30 s.
+        (failures === 1 ? options.logger?.warn : options.logger?.debug)?.call(
+          options.logger,
           { cluster, failures, err: lastError },
           'location index: watch failed, resuming after a backoff',
         );
