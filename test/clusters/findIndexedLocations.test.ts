@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { REVIEW_CONCURRENCY } from '../../src/clusters/findIndexedLocations.js';
 import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
 import { until } from '../helpers/until.js';
 
@@ -216,5 +217,66 @@ describe('imageLocations from the index in passthrough mode', () => {
     await stack!.gql(QUERY, { digest }, { authorization: 'Bearer forged' });
     expect(stack!.sims['east']!.count('selfsubjectaccessreviews')).toBe(2);
     expect(stack!.logs.join('\n')).not.toContain('forged');
+  });
+});
+
+describe('access reviews of an indexed answer', () => {
+  it('asks at most REVIEW_CONCURRENCY reviews at once, however many namespaces hold the digest', async () => {
+    stack = await startStack({
+      clusters: [
+        {
+          name: 'east',
+          grants: {
+            'demo-token-east': { user: 'gateway', namespaces: '*' },
+            'apps-only': { user: 'dev', namespaces: ['apps'] },
+          },
+        },
+      ],
+      auth: 'passthrough',
+      authzCacheTtlMs: 600_000,
+      deadlineMs: 5_000,
+      locationIndex: { maxEntries: 100_000 },
+    });
+    await synced(stack);
+    const east = stack.sims['east']!;
+    const as = { authorization: 'Bearer apps-only' };
+    const base = east.data.streams.get('apps')?.get('frontend');
+    if (!base) throw new Error('seed');
+    const digest = historyOf(east, 'apps', 'frontend')[0]!;
+    // The cluster-wide review answered and remembered first ("no").
+    await stack.gql(QUERY, { digest: `sha256:${'f'.repeat(64)}` }, as);
+    for (let i = 0; i < 12; i++)
+      east.changes.putImageStream({
+        ...base,
+        metadata: { ...base.metadata, namespace: `team-${String(i).padStart(2, '0')}` },
+      });
+    await until(
+      async () =>
+        (
+          (await stack!.gql(QUERY, { digest }, { authorization: 'Bearer demo-token-east' })).body
+            .data?.['imageLocations'] as unknown[]
+        ).length === 13,
+      'the index holds the copies',
+    );
+    east.addFault({
+      resource: 'selfsubjectaccessreviews',
+      fault: { kind: 'hang' },
+      times: Infinity,
+    });
+    east.resetCounts();
+    const answer = stack.gql(QUERY, { digest }, as);
+    await until(
+      () => east.count('selfsubjectaccessreviews') === REVIEW_CONCURRENCY,
+      'the first reviews are asked',
+    );
+    await fetch(stack.url.replace(/\/graphql$/, '/healthz'));
+    expect(east.count('selfsubjectaccessreviews')).toBe(REVIEW_CONCURRENCY);
+    // The deadline ends the wait; the answer is an error for the cluster, never more locations.
+    const { body } = await answer;
+    expect(body.data?.['imageLocations']).toEqual([]);
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      cluster: 'east',
+    });
   });
 });

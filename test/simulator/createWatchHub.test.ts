@@ -1,6 +1,8 @@
 import http from 'node:http';
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/createSimulator.js';
+import { MAX_WATCH_BACKLOG } from '../../src/simulator/createWatchHub.js';
 import { until } from '../helpers/until.js';
 
 const B = '/apis/image.openshift.io/v1';
@@ -232,5 +234,40 @@ describe('watching image streams on the simulated API server', () => {
       sim.changes.moveTag('bench', 'stream-000', 'latest', `sha256:${'0'.repeat(64)}`),
     ).toThrow('simulator: no image');
     expect(() => sim.changes.deleteImageStream('nope', 'x')).toThrow();
+  });
+});
+
+describe('a watcher that does not read', () => {
+  it('is cut once MAX_WATCH_BACKLOG bytes wait for it; the others keep their watch', async () => {
+    const rv = await listVersion();
+    const { hostname, port } = new URL(sim.url);
+    const socket = net.connect(Number(port), hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `GET ${B}/imagestreams?watch=1&resourceVersion=${rv} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`,
+    );
+    socket.pause();
+    const reader = await watch(`${B}/imagestreams?watch=1&resourceVersion=${rv}`);
+    await until(() => sim.watches.open === 2, 'both watches are open');
+    const base = sim.data.streams.get('bench')?.get('stream-000');
+    if (!base) throw new Error('seed');
+    // 100 KB per event: far more than the backlog and the kernel's buffers together.
+    const big = {
+      ...base,
+      metadata: { ...base.metadata, annotations: { pad: 'x'.repeat(100_000) } },
+    };
+    let sent = 0;
+    while (sim.watches.open === 2 && sent < 2000) {
+      sim.changes.putImageStream(big);
+      sent += 1;
+      // The reading watcher reads what it was sent before the next change.
+      const count = sent;
+      await until(() => reader.events.length === count, 'the reader keeps up');
+    }
+    expect(sim.watches.open).toBe(1);
+    expect(sent * 100_000).toBeGreaterThan(MAX_WATCH_BACKLOG);
+    await until(() => reader.events.length === sent, 'the reading watcher got every event');
+    reader.close();
+    socket.destroy();
   });
 });
