@@ -73,6 +73,10 @@ export async function buildGateway(
     cache,
     cacheMutableTtlMs: config.cacheMutableTtlMs,
     authzCacheTtlMs: config.authzCacheTtlMs,
+    locationIndex:
+      config.locationIndexMaxEntries > 0
+        ? { maxEntries: config.locationIndexMaxEntries }
+        : undefined,
     fanOut: { clusterDeadlineMs: config.clusterDeadlineMs, concurrency: 16 },
     http: {
       maxBodyBytes: config.maxBodyBytes,

@@ -5,6 +5,7 @@ import type { AccessReviews } from './authz/createAccessReviews.js';
 import type { ContentCache } from './cache/createContentCache.js';
 import type { ClusterProbe, ClusterStatus } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
+import type { LocationIndex } from './clusters/createLocationIndex.js';
 import { headerOf } from './upstream/headerNameOf.js';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
 import { defaultOf } from './config/options.js';
@@ -93,6 +94,8 @@ export interface ContextOptions {
   readonly loaderObserver?: LoaderObserver | undefined;
   readonly tracing?: Tracing | undefined;
   readonly cacheMutableTtlMs?: number | undefined;
+  /** The location indexes by cluster (shared across requests), when they are on. */
+  readonly indexes?: ReadonlyMap<string, LocationIndex> | undefined;
 }
 
 interface ClusterInfos {
@@ -181,6 +184,7 @@ export function createContext(options: ContextOptions): GatewayContext {
       observer: options.loaderObserver,
       logger: options.logger,
       fanOut: options.fanOut ?? DEFAULT_FAN_OUT,
+      indexes: options.indexes,
     }),
     limits: options.limits,
     extraErrors: [],

@@ -3,6 +3,7 @@ import { createAccessReviews } from './authz/createAccessReviews.js';
 import type { ContentCache } from './cache/createContentCache.js';
 import { createClusterProbe } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
+import { createLocationIndex, type LocationIndex } from './clusters/createLocationIndex.js';
 import type { FanOutOptions } from './clusters/fanOut.js';
 import { defaultOf } from './config/options.js';
 import type { AuthMode } from './config/parseConfig.js';
@@ -52,6 +53,19 @@ export interface GatewayOptions {
   readonly separateMetrics?: boolean | undefined;
   /** On close, how long in-flight requests get before their upstream calls are cut, ms. */
   readonly shutdownGraceMs?: number | undefined;
+  /**
+   * A location index per cluster, fed by list + watch of image streams with the gateway's own
+   * credentials (createLocationIndex): started by the first listen(), stopped by close().
+   * Absent: imageLocations lists image streams on every query.
+   */
+  readonly locationIndex?:
+    | {
+        /** Tag history entries one cluster's index holds at most. */
+        readonly maxEntries: number;
+        /** The server ends each watch after this long (the index resumes it); default 300. */
+        readonly watchTimeoutSeconds?: number | undefined;
+      }
+    | undefined;
 }
 
 export interface Gateway {
@@ -99,9 +113,26 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     socketTimeoutMs: options.http?.socketTimeoutMs ?? deadlineMs + 30_000,
     sendTimeoutMs: options.http?.sendTimeoutMs ?? defaultOf('send-timeout-ms'),
   };
-  const accessReviews = options.cache
-    ? createAccessReviews({ ttlMs: options.authzCacheTtlMs ?? defaultOf('authz-cache-ttl-ms') })
-    : undefined;
+  const indexes = new Map<string, LocationIndex>(
+    options.locationIndex
+      ? registry.clients.map((client) => [
+          client.cluster.name,
+          createLocationIndex(client, {
+            maxEntries: options.locationIndex?.maxEntries,
+            watchTimeoutSeconds: options.locationIndex?.watchTimeoutSeconds,
+            logger,
+            onSize: (cluster, streams, entries) =>
+              metrics.locationIndexSize(cluster, streams, entries),
+          }),
+        ])
+      : [],
+  );
+  // Also needed by the indexes: in passthrough mode they answer a caller only for namespaces it
+  // may list, asked with its own credentials.
+  const accessReviews =
+    options.cache || indexes.size > 0
+      ? createAccessReviews({ ttlMs: options.authzCacheTtlMs ?? defaultOf('authz-cache-ttl-ms') })
+      : undefined;
   const probe = createClusterProbe(registry, { authenticated: auth === 'serviceaccount' });
   const readiness = async (): Promise<unknown> => {
     // Ready once configured; an unreachable cluster is reported, never fatal, and never waited
@@ -113,12 +144,27 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const cache = options.cache?.stats();
     return {
       status: 'ready',
-      clusters: statuses.map(({ name, status }) => ({
-        name,
-        reachable: status?.reachable ?? null,
-        lastErrorCode: status?.lastErrorCode ?? null,
-        checkedAt: status?.checkedAt ?? null,
-      })),
+      clusters: statuses.map(({ name, status }) => {
+        const index = indexes.get(name)?.status();
+        return {
+          name,
+          reachable: status?.reachable ?? null,
+          lastErrorCode: status?.lastErrorCode ?? null,
+          checkedAt: status?.checkedAt ?? null,
+          // The index's state is reported, never a reason to be unready (imageLocations lists).
+          ...(index
+            ? {
+                index: {
+                  state: index.state,
+                  streams: index.streams,
+                  entries: index.entries,
+                  resourceVersion: index.resourceVersion,
+                  lastError: index.lastError,
+                },
+              }
+            : {}),
+        };
+      }),
       // The shared tier is an optimisation: its state is reported, never a reason to be unready.
       ...(cache
         ? {
@@ -164,6 +210,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         cacheMutableTtlMs: options.cacheMutableTtlMs,
         loaderObserver: metrics,
         tracing: options.tracing,
+        indexes,
       }),
   });
   const publicServer = await createHttpServer({
@@ -199,6 +246,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await stopped;
     clearTimeout(cut);
     await apollo.stop();
+    await Promise.all([...indexes.values()].map((index) => index.stop()));
     registry.close();
     await options.cache?.close();
     await options.tracing?.shutdown();
@@ -208,6 +256,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     connections: publicServer.guard,
     async listen(port, host) {
       await publicServer.app.listen({ port, host });
+      for (const index of indexes.values()) index.start();
       return `${urlOf(publicServer.app)}/graphql`;
     },
     async listenMetrics(port, host) {

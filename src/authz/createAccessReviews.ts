@@ -25,6 +25,16 @@ export interface AccessReviews {
     attributes: AccessAttributes,
     call: CallOptions,
   ): Promise<boolean>;
+  /**
+   * The same question, for a caller who must get an error when it cannot be asked (an invalid
+   * token is UNAUTHENTICATED, not "no"): rejects with the review's error, which is not kept.
+   */
+  decide(
+    client: ImageApiClient,
+    identity: string,
+    attributes: AccessAttributes,
+    call: CallOptions,
+  ): Promise<boolean>;
 }
 
 export interface AccessReviewOptions {
@@ -48,19 +58,35 @@ export function createAccessReviews(options: AccessReviewOptions): AccessReviews
     max: options.maxEntries ?? 10_000,
     ttl: Math.max(1, options.ttlMs),
   });
+  const keyOf = (client: ImageApiClient, identity: string, attributes: AccessAttributes): string =>
+    [
+      identity,
+      client.cluster.name,
+      attributes.namespace,
+      attributes.group,
+      attributes.resource,
+      attributes.subresource ?? '',
+      attributes.verb,
+    ].join('\0');
   return {
-    allowed(client, identity, attributes, call) {
-      const key = [
-        identity,
-        client.cluster.name,
-        attributes.namespace,
-        attributes.group,
-        attributes.resource,
-        attributes.subresource ?? '',
-        attributes.verb,
-      ].join('\0');
+    decide(client, identity, attributes, call) {
+      const key = keyOf(client, identity, attributes);
       const known = options.ttlMs > 0 ? answers.get(key) : undefined;
       if (known) return known;
+      const answer = client
+        .reviewAccess(attributes, call)
+        .then((review) => review.status.allowed && review.status.denied !== true);
+      if (options.ttlMs > 0) {
+        answers.set(key, answer);
+        answer.catch(() => answers.delete(key));
+      }
+      return answer;
+    },
+    allowed(client, identity, attributes, call) {
+      const key = keyOf(client, identity, attributes);
+      const known = options.ttlMs > 0 ? answers.get(key) : undefined;
+      // A known answer may be decide()'s, which can reject: here a failure is "no".
+      if (known) return known.catch(() => false);
       const answer = client.reviewAccess(attributes, call).then(
         (review) => review.status.allowed && review.status.denied !== true,
         () => {

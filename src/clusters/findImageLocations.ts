@@ -84,10 +84,15 @@ async function locate(
     : undefined;
 }
 
+/** Named namespaces listed at once, at most (each lists its pages in order). */
+export const LOCATION_NAMESPACE_CONCURRENCY = 8;
+
 /**
  * Every stream of one cluster whose tag history contains the digest, directly or as a child of
- * an imported manifest list: over the named namespaces, or over the cluster-wide image stream
- * list when none are named, paging with limit/continue.
+ * an imported manifest list: over the named namespaces (LOCATION_NAMESPACE_CONCURRENCY at a time,
+ * the answer in the order named), or over the cluster-wide image stream list when none are
+ * named, paging with limit/continue. The first failure is the answer; no namespace is started
+ * after it.
  */
 export async function findImageLocations(
   client: ImageApiClient,
@@ -95,33 +100,59 @@ export async function findImageLocations(
   namespaces: readonly string[] | undefined,
   call: CallOptions,
 ): Promise<FoundLocation[]> {
-  const found: FoundLocation[] = [];
-  for (const namespace of namespaces ?? [undefined]) {
-    let continueToken: string | undefined;
-    do {
-      let page;
+  const scopes = namespaces ?? [undefined];
+  const perScope: FoundLocation[][] = scopes.map(() => []);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < scopes.length) {
+      const i = next++;
       try {
-        page = await client.listImageStreams(
-          namespace,
-          { limit: LOCATION_PAGE_SIZE, continueToken },
-          call,
-        );
+        perScope[i] = await findIn(client, digest, scopes[i], call);
       } catch (err) {
-        if (namespace === undefined && err instanceof GatewayError && err.code === 'FORBIDDEN') {
-          throw new GatewayError(
-            'FORBIDDEN',
-            `${err.message} (the credentials cannot list image streams cluster-wide; pass the namespaces to search)`,
-            { cluster: err.cluster, upstream: err.upstream, cause: err },
-          );
-        }
+        failed = true;
         throw err;
       }
-      const located = await Promise.all(
-        (page.items ?? []).map((stream) => locate(client, stream, digest, call)),
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(LOCATION_NAMESPACE_CONCURRENCY, scopes.length) }, worker),
+  );
+  return perScope.flat();
+}
+
+/** The locations in one namespace (undefined: every namespace), a page at a time. */
+async function findIn(
+  client: ImageApiClient,
+  digest: string,
+  namespace: string | undefined,
+  call: CallOptions,
+): Promise<FoundLocation[]> {
+  const found: FoundLocation[] = [];
+  let continueToken: string | undefined;
+  do {
+    let page;
+    try {
+      page = await client.listImageStreams(
+        namespace,
+        { limit: LOCATION_PAGE_SIZE, continueToken },
+        call,
       );
-      for (const location of located) if (location) found.push(location);
-      continueToken = page.metadata?.continue || undefined;
-    } while (continueToken);
-  }
+    } catch (err) {
+      if (namespace === undefined && err instanceof GatewayError && err.code === 'FORBIDDEN') {
+        throw new GatewayError(
+          'FORBIDDEN',
+          `${err.message} (the credentials cannot list image streams cluster-wide; pass the namespaces to search)`,
+          { cluster: err.cluster, upstream: err.upstream, cause: err },
+        );
+      }
+      throw err;
+    }
+    const located = await Promise.all(
+      (page.items ?? []).map((stream) => locate(client, stream, digest, call)),
+    );
+    for (const location of located) if (location) found.push(location);
+    continueToken = page.metadata?.continue || undefined;
+  } while (continueToken);
   return found;
 }

@@ -417,6 +417,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'how long an access review answer is reused for one identity',
   },
   {
+    name: 'location-index-max-entries',
+    kind: 'integer',
+    group: 'Cache',
+    commands: SERVE,
+    value: 'N',
+    min: 0,
+    max: 100_000_000,
+    default: 1_000_000,
+    help: 'tag history entries the watch-fed location index holds per cluster (0: no index; imageLocations lists on each query)',
+  },
+  {
     name: 'redis-url',
     kind: 'string',
     group: 'Cache',

@@ -49,6 +49,8 @@ export interface ServeConfig {
   readonly cacheMaxBytes: number;
   readonly cacheMutableTtlMs: number;
   readonly authzCacheTtlMs: number;
+  /** 0: no location index. */
+  readonly locationIndexMaxEntries: number;
   readonly redisUrl: string | undefined;
   readonly redisKeyPrefix: string;
   readonly redisSigningKeyFile: string | undefined;
@@ -403,6 +405,7 @@ function serveConfig(r: Reader): ServeConfig {
     cacheMaxBytes: r.int('cache-max-bytes'),
     cacheMutableTtlMs: r.int('cache-mutable-ttl-ms'),
     authzCacheTtlMs: r.int('authz-cache-ttl-ms'),
+    locationIndexMaxEntries: r.int('location-index-max-entries'),
     redisUrl: redis,
     redisKeyPrefix: r.str('redis-key-prefix'),
     redisSigningKeyFile: r.optionalStr('redis-signing-key-file'),

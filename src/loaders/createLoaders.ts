@@ -1,12 +1,19 @@
 import DataLoader from 'dataloader';
-import type { AccessReviews } from '../authz/createAccessReviews.js';
+import { identityOf, type AccessReviews } from '../authz/createAccessReviews.js';
 import type { ContentCache } from '../cache/createContentCache.js';
 import type { ClusterRegistry } from '../clusters/createClusterRegistry.js';
 import { fanOut, type FanOutOptions } from '../clusters/fanOut.js';
 import { findImageLocations, type FoundLocation } from '../clusters/findImageLocations.js';
+import type { LocationIndex } from '../clusters/createLocationIndex.js';
+import { findIndexedLocations } from '../clusters/findIndexedLocations.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
+import {
+  credentialOf,
+  type CallOptions,
+  type ImageApiClient,
+} from '../upstream/createImageApiClient.js';
+import { headerOf } from '../upstream/headerNameOf.js';
 import type {
   ImageStream,
   ImageStreamImage,
@@ -65,6 +72,11 @@ export interface LoaderOptions {
   readonly logger?: Logger | undefined;
   /** Per-cluster deadline and concurrency of fan-outs (imageLocations). */
   readonly fanOut: FanOutOptions;
+  /**
+   * The location indexes by cluster name (shared across requests): imageLocations answers from
+   * a synced one; required with them, `accessReviews` narrows it to what the caller may list.
+   */
+  readonly indexes?: ReadonlyMap<string, LocationIndex> | undefined;
 }
 
 /**
@@ -91,6 +103,27 @@ export function createLoaders(options: LoaderOptions): Loaders {
   );
   const images = createImageStreamImageBatch({ ...options, clientOf, imageStream });
 
+  /**
+   * Whether the request's identity may list image streams in a namespace (`` = all). The
+   * gateway's own identity filled the index, so it may; a caller is asked about with its own
+   * credentials, and a review that cannot be made is an error (an invalid token), never "no".
+   */
+  const mayList = async (
+    client: ImageApiClient,
+    namespace: string,
+    clusterCall: CallOptions,
+  ): Promise<boolean> => {
+    const header = headerOf(client.cluster);
+    if (credentialOf(call, header).kind === 'gateway') return true;
+    if (!options.accessReviews) return false;
+    return options.accessReviews.decide(
+      client,
+      identityOf(call, header),
+      { namespace, verb: 'list', group: 'image.openshift.io', resource: 'imagestreams' },
+      clusterCall,
+    );
+  };
+
   const imageLocations = async (
     keys: readonly LocationKey[],
   ): Promise<(readonly FoundLocation[] | Error)[]> => {
@@ -110,6 +143,16 @@ export function createLoaders(options: LoaderOptions): Loaders {
       known.map((k) => k.client),
       (client, clusterCall, i) => {
         const key = (known[i] as (typeof known)[number]).key;
+        const index = options.indexes?.get(key.cluster);
+        if (index?.synced && (options.accessReviews || !call.asCaller))
+          return findIndexedLocations({
+            index,
+            client,
+            digest: key.digest,
+            namespaces: key.namespaces,
+            call: clusterCall,
+            mayList: (namespace) => mayList(client, namespace, clusterCall),
+          });
         return findImageLocations(client, key.digest, key.namespaces, clusterCall);
       },
       call,

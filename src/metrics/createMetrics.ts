@@ -16,6 +16,8 @@ export interface Metrics {
   cacheLookup(result: 'hit' | 'miss' | 'invalid', tier: 'memory' | 'redis'): void;
   cacheError(): void;
   loaderBatch(loader: string, size: number): void;
+  /** The location index of a cluster: streams and tag history entries held (its memory). */
+  locationIndexSize(cluster: string, streams: number, entries: number): void;
 }
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -96,6 +98,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
     registers: [registry],
   });
+  const indexStreams = new Gauge({
+    name: 'image_gateway_location_index_streams',
+    help: 'Image streams held by the location index, per cluster.',
+    labelNames: ['cluster'],
+    registers: [registry],
+  });
+  const indexEntries = new Gauge({
+    name: 'image_gateway_location_index_entries',
+    help: 'Tag history entries held by the location index, per cluster (bounded by --location-index-max-entries).',
+    labelNames: ['cluster'],
+    registers: [registry],
+  });
   const names = new Set<string>();
   const operationLabel = (name: string | undefined): string => {
     if (!name || !OPERATION_NAME.test(name)) return 'anonymous';
@@ -133,6 +147,10 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     },
     loaderBatch(loader, size) {
       batches.observe({ loader }, size);
+    },
+    locationIndexSize(cluster, streams, entries) {
+      indexStreams.set({ cluster }, streams);
+      indexEntries.set({ cluster }, entries);
     },
   };
 }

@@ -29,14 +29,23 @@ export interface ImageHandlers {
 
 const API_VERSION = `${IMAGE_GROUP}/v1`;
 
-export function createImageHandlers(data: SeedData, paging: Paging): ImageHandlers {
+/**
+ * `resourceVersion` is the list's resourceVersion now (it moves when streams change, see
+ * createWatchHub); default the seed's.
+ */
+export function createImageHandlers(
+  data: SeedData,
+  paging: Paging,
+  resourceVersion: () => string = () => LIST_RESOURCE_VERSION,
+): ImageHandlers {
   return {
     imageStreamImage: (namespace, name) => imageStreamImage(data, namespace, name),
     imageStream: (namespace, name) => {
       const s = data.streams.get(namespace)?.get(name);
       return s ? { status: 200, body: s } : missingStream(name);
     },
-    imageStreamList: (namespace, query) => imageStreamList(data, paging, namespace, query),
+    imageStreamList: (namespace, query) =>
+      imageStreamList(data, paging, namespace, query, resourceVersion()),
     imageStreamLayers: (namespace, name) => {
       const s = data.streams.get(namespace)?.get(name);
       return s ? { status: 200, body: layersOf(s, data.images) } : missingStream(name);
@@ -96,6 +105,7 @@ function imageStreamList(
   paging: Paging,
   namespace: string,
   query: URLSearchParams,
+  resourceVersion: string,
 ): Answer {
   const all: ImageStream[] = [];
   const namespaces = namespace === '' ? [...data.streams.keys()].sort() : [namespace];
@@ -112,7 +122,7 @@ function imageStreamList(
   const list: ImageStreamList = {
     kind: 'ImageStreamList',
     apiVersion: API_VERSION,
-    metadata: page.metadata,
+    metadata: { ...page.metadata, resourceVersion },
     items: page.items,
   };
   return { status: 200, body: list };

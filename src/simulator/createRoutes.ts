@@ -1,3 +1,4 @@
+import type { Answer } from './Answer.js';
 import type { Discovery } from './createDiscovery.js';
 import type { ImageHandlers } from './createImageHandlers.js';
 import type { ResourceRoute, Route } from './createRouteTable.js';
@@ -22,7 +23,11 @@ const DISCOVERY_PATHS = [
  * Every path the simulated API server serves: discovery, the image reads, access reviews.
  * A new resource, subresource or watch is one more line here.
  */
-export function createRoutes(discovery: Discovery, images: ImageHandlers): Route[] {
+export function createRoutes(
+  discovery: Discovery,
+  images: ImageHandlers,
+  watchImageStreams?: (namespace: string, query: URLSearchParams) => Answer,
+): Route[] {
   const route = (
     verb: ResourceRoute['verb'],
     path: string,
@@ -52,6 +57,15 @@ export function createRoutes(discovery: Discovery, images: ImageHandlers): Route
     route('get', `${NAMESPACED}/imagestreamimages/{name}`, ({ info }) =>
       images.imageStreamImage(info.namespace, info.name),
     ),
+    // Watches of image streams (createWatchHub), when the simulator serves them.
+    ...(watchImageStreams
+      ? [
+          route('watch', `${IMAGE}/imagestreams`, ({ query }) => watchImageStreams('', query)),
+          route('watch', `${NAMESPACED}/imagestreams`, ({ info, query }) =>
+            watchImageStreams(info.namespace, query),
+          ),
+        ]
+      : []),
     {
       ...route('create', `${AUTHORIZATION}/selfsubjectaccessreviews`, (request) =>
         reviewSelfSubjectAccess(request.identity, request.body, request.contentType),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { ImageStream } from '../upstream/types.js';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { applyFault } from './applyFault.js';
@@ -17,6 +18,8 @@ import { createRouter, type Router } from './createRouter.js';
 import { createRoutes } from './createRoutes.js';
 import { createRouteTable } from './createRouteTable.js';
 import { createSeed, type SeedData, type SeedOptions } from './createSeed.js';
+import { createStreamChanges, type StreamChanges } from './createStreamChanges.js';
+import { createWatchHub } from './createWatchHub.js';
 import { parseRequestTarget } from './parseRequestTarget.js';
 import { counterKeyOf, requestInfoOf } from './requestInfoOf.js';
 import { send } from './send.js';
@@ -26,6 +29,7 @@ export type { Fault } from './applyFault.js';
 export type { TokenGrant } from './authorize.js';
 export type { FaultRule, RandomFaults } from './createFaultSchedule.js';
 export type { RequestRecord } from './createRequestLog.js';
+export type { StreamChanges } from './createStreamChanges.js';
 
 /**
  * A simulated OpenShift API server on a real HTTP(S) listener, for the demo, the tests and the
@@ -50,6 +54,22 @@ export interface SimulatorOptions {
   readonly tokens?: Readonly<Record<string, TokenGrant>> | undefined;
   /** How many request records to keep (counters are always exact). Default 100000. */
   readonly maxRecords?: number | undefined;
+  /** Watch BOOKMARK events every this many ms (0, the default: only on `watches.bookmark()`). */
+  readonly watchBookmarkMs?: number | undefined;
+  /** Changes kept for watches that resume from a resourceVersion (default 1000). */
+  readonly watchHistory?: number | undefined;
+}
+
+/** The simulated API server's open watches, driven by tests. */
+export interface SimulatorWatches {
+  /** Open watch connections. */
+  readonly open: number;
+  /** Sends a BOOKMARK to every watch that allows them. */
+  bookmark(): void;
+  /** Cuts every watch connection mid-stream. */
+  drop(): void;
+  /** Forgets the change history: resuming from any older resourceVersion is 410 Expired. */
+  compact(): void;
 }
 
 export interface Simulator {
@@ -70,6 +90,9 @@ export interface Simulator {
   readonly faultsServed: number;
   /** Makes every continue token handed out so far expire (410 ResourceExpired). */
   expireContinueTokens(): void;
+  /** Changes to image streams (tags moved, streams added or deleted), sent to watchers. */
+  readonly changes: StreamChanges;
+  readonly watches: SimulatorWatches;
   latencyMs: number;
   close(): Promise<void>;
 }
@@ -88,7 +111,25 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const faults = createFaultSchedule();
   const paging = createPaging();
   const discovery = createDiscovery();
-  const table = createRouteTable(createRoutes(discovery, createImageHandlers(data, paging)));
+  const hub = createWatchHub({
+    bookmarkIntervalMs: options.watchBookmarkMs,
+    maxHistory: options.watchHistory,
+  });
+  const allStreams = (): ImageStream[] =>
+    [...data.streams.keys()]
+      .sort()
+      .flatMap((ns) =>
+        [...(data.streams.get(ns)?.entries() ?? [])]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([, stream]) => stream),
+      );
+  const table = createRouteTable(
+    createRoutes(
+      discovery,
+      createImageHandlers(data, paging, () => hub.resourceVersion),
+      (namespace, query) => hub.watch(namespace, query, allStreams),
+    ),
+  );
   const router = createRouter(table, discovery, tokens);
   const state = { latencyMs: options.latencyMs ?? 0 };
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -126,6 +167,15 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       return faults.served;
     },
     expireContinueTokens: () => paging.expire(),
+    changes: createStreamChanges(data, hub),
+    watches: {
+      get open() {
+        return hub.watchers;
+      },
+      bookmark: () => hub.bookmark(),
+      drop: () => hub.drop(),
+      compact: () => hub.compact(),
+    },
     get latencyMs() {
       return state.latencyMs;
     },
@@ -134,6 +184,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     },
     close: () =>
       new Promise<void>((resolve) => {
+        hub.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -175,7 +226,9 @@ async function serve(
   if (state.latencyMs > 0) await sleep(state.latencyMs);
   const fault = faults.take(resource, info.path);
   if (fault && (await applyFault(fault, req, res))) return;
-  send(res, await router.answer(req, info, segments, query));
+  const answer = await router.answer(req, info, segments, query);
+  if (answer.stream) answer.stream(req, res);
+  else send(res, answer);
 }
 
 /** Listens and answers `host:port` as a URL authority (IPv6 in brackets). */

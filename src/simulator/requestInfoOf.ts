@@ -97,8 +97,11 @@ export function requestInfoOf(
 /**
  * The key a request is counted and matched by fault rules under: the resource with its
  * subresource (`imagestreams/layers`), `version` for GET /version, `discovery` for any other path.
+ * A watch is counted apart from reads of the same resource (`imagestreams?watch`): a test counts
+ * the lists an answer cost, and a fault meant for lists does not land on a watch.
  */
 export function counterKeyOf(info: RequestInfo): string {
+  if (info.kind === 'resource' && info.verb === 'watch') return `${info.resource}?watch`;
   if (info.kind === 'resource')
     return info.subresource === '' ? info.resource : `${info.resource}/${info.subresource}`;
   return info.path === '/version' || info.path.startsWith('/version/') ? 'version' : 'discovery';

@@ -21,6 +21,13 @@ export interface RequestContext extends Record<string, unknown> {
 export interface ClusterHttpClient {
   readonly got: Got;
   readonly agent: http.Agent;
+  /**
+   * For watches: the same TLS settings on an agent of its own, no retries, no whole-request
+   * timeout. A watch holds its socket for minutes; on the request pool it would take a slot
+   * from every read.
+   */
+  readonly watchGot: Got;
+  readonly watchAgent: http.Agent;
 }
 
 /**
@@ -45,16 +52,19 @@ export function createClusterHttpClient(
     );
   }
   const pool = { keepAlive: true, maxSockets: options.maxConcurrency, scheduling: 'lifo' } as const;
-  const agent = isHttps
-    ? new https.Agent({
-        ...pool,
-        ca: cluster.caPem,
-        cert: cluster.clientCertPem,
-        key: cluster.clientKeyPem,
-        rejectUnauthorized: !cluster.insecureSkipTlsVerify,
-        servername: cluster.tlsServerName,
-      })
-    : new http.Agent(pool);
+  const agentWith = (settings: http.AgentOptions): http.Agent =>
+    isHttps
+      ? new https.Agent({
+          ...settings,
+          ca: cluster.caPem,
+          cert: cluster.clientCertPem,
+          key: cluster.clientKeyPem,
+          rejectUnauthorized: !cluster.insecureSkipTlsVerify,
+          servername: cluster.tlsServerName,
+        })
+      : new http.Agent(settings);
+  const agent = agentWith(pool);
+  const watchAgent = agentWith({ keepAlive: false });
 
   const calculateDelay = ({ attemptCount, error }: RetryObject): number => {
     const context = error.options.context as RequestContext;
@@ -87,8 +97,21 @@ export function createClusterHttpClient(
     return delay;
   };
 
+  const prefixUrl = `${cluster.server.replace(/\/+$/, '')}/`;
   return {
     agent,
+    watchAgent,
+    watchGot: got.extend({
+      prefixUrl,
+      agent: watchAgent instanceof https.Agent ? { https: watchAgent } : { http: watchAgent },
+      // Until the head arrives; after it, silence is bounded by the watch's own idle timer.
+      timeout: { response: options.attemptTimeoutMs },
+      throwHttpErrors: false,
+      followRedirect: false,
+      decompress: true,
+      headers: { accept: 'application/json', 'user-agent': 'openshift-image-gateway' },
+      retry: { limit: 0 },
+    }),
     got: got.extend({
       prefixUrl: `${cluster.server.replace(/\/+$/, '')}/`,
       agent: agent instanceof https.Agent ? { https: agent } : { http: agent },

@@ -10,6 +10,7 @@ import type { FairScheduler } from './createFairScheduler.js';
 import type { OperationBudget } from './createOperationBudget.js';
 import { DEFAULT_RETRY_BUDGET, type RetryBudgetOptions } from './createRetryBudget.js';
 import { createUpstreamTransport } from './createUpstreamTransport.js';
+import type { WatchEvent } from './readWatchEvents.js';
 import { RESOURCES, type AccessAttributes, type ResourceDefinition } from './resources.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryDelay.js';
 import type {
@@ -148,6 +149,14 @@ export function credentialOf(call: CallOptions, headerName: string): Credential 
   return call.asCaller === true ? { kind: 'anonymous' } : { kind: 'gateway' };
 }
 
+export interface WatchOptions {
+  readonly resourceVersion: string;
+  /** Asks the server to end the watch after this long (client-go picks 5 to 10 minutes). */
+  readonly timeoutSeconds: number;
+  /** A watch silent this long is taken for dead (ms). */
+  readonly idleMs: number;
+}
+
 export interface ListOptions {
   readonly limit?: number | undefined;
   readonly continueToken?: string | undefined;
@@ -178,6 +187,16 @@ export interface ImageApiClient {
   reviewAccess(attributes: AccessAttributes, call?: CallOptions): Promise<SelfSubjectAccessReview>;
   /** GET /version: the cheapest call that proves the API server answers. */
   getVersion(call?: CallOptions): Promise<VersionInfo>;
+  /**
+   * Watches image streams (all namespaces when `namespace` is undefined) with the gateway's own
+   * credentials, from `resourceVersion`, with bookmarks; resolves once the API server answered
+   * 200. See UpstreamTransport.watch for how the events end.
+   */
+  watchImageStreams(
+    namespace: string | undefined,
+    watch: WatchOptions,
+    signal: AbortSignal,
+  ): Promise<AsyncIterable<WatchEvent>>;
   /** The cluster's fair queue, for tests and metrics. */
   readonly scheduler: FairScheduler;
   /** The cluster's circuit breaker, for tests and metrics. */
@@ -262,5 +281,11 @@ export function createImageApiClient(
     reviewAccess: (attributes, call) =>
       send(RESOURCES.selfSubjectAccessReview, call, { attributes }),
     getVersion: (call) => send(RESOURCES.version, call, {}),
+    watchImageStreams: (namespace, watch, signal) =>
+      transport.watch(
+        RESOURCES.imageStreamWatch.request({ namespace, watch }),
+        signal,
+        watch.idleMs,
+      ),
   };
 }

@@ -13,8 +13,9 @@ import { createFairScheduler, SlotAborted, type FairScheduler } from './createFa
 import { budgetSpent } from './createOperationBudget.js';
 import { createClusterHttpClient } from './createClusterHttpClient.js';
 import { createRetryBudget } from './createRetryBudget.js';
+import { readWatchEvents, type WatchEvent } from './readWatchEvents.js';
 import { sendRequest, type Exchange } from './sendRequest.js';
-import { errorFromTransport } from './toGatewayError.js';
+import { errorFromAnswer, errorFromTransport } from './toGatewayError.js';
 import type { Check } from './wire/checkShape.js';
 
 /** One call to the API server, described by the resource table (resources.ts). */
@@ -34,6 +35,17 @@ export interface UpstreamRequest {
 /** Sends requests to one cluster: TLS, credentials, fair queueing, breaker, budgets, retries. */
 export interface UpstreamTransport {
   request(request: UpstreamRequest, call: CallOptions): Promise<unknown>;
+  /**
+   * Opens a watch with the gateway's own credentials; resolves once the API server answered 200
+   * (an answer outside 2xx, or none, is the GatewayError a read would get). The events end when
+   * the server ends the watch, `signal` aborts, nothing arrives for `idleMs`, or an event is
+   * malformed or too large (then with an error).
+   */
+  watch(
+    request: UpstreamRequest,
+    signal: AbortSignal,
+    idleMs: number,
+  ): Promise<AsyncIterable<WatchEvent>>;
   readonly scheduler: FairScheduler;
   readonly breaker: CircuitBreaker;
   /** Sockets of the pool: in use, and idle kept alive. */
@@ -90,13 +102,12 @@ export function createUpstreamTransport(
   observer?.breakerState(cluster.name, 'closed');
   const ownHeaders = impersonationHeaders(cluster);
   const headerName = headerOf(cluster);
-  const { got: client, agent } = createClusterHttpClient(
-    cluster,
-    options,
-    retryBudget,
-    logger,
-    observer,
-  );
+  const {
+    got: client,
+    agent,
+    watchGot,
+    watchAgent,
+  } = createClusterHttpClient(cluster, options, retryBudget, logger, observer);
   const exchange: Exchange = {
     cluster: cluster.name,
     got: client,
@@ -193,15 +204,93 @@ export function createUpstreamTransport(
     }
   }
 
+  async function watch(
+    request: UpstreamRequest,
+    signal: AbortSignal,
+    idleMs: number,
+  ): Promise<AsyncIterable<WatchEvent>> {
+    if (!breaker.admits) throw unavailable();
+    const ownToken = cluster.token?.();
+    const secrets = [ownToken];
+    const started = performance.now();
+    let status = 'error';
+    const stream = watchGot.stream(request.path, {
+      searchParams: request.searchParams,
+      headers: { ...(ownToken ? { authorization: `Bearer ${ownToken}` } : {}), ...ownHeaders },
+      signal,
+    });
+    const failure = (err: unknown): GatewayError =>
+      err instanceof GatewayError
+        ? err
+        : errorFromTransport(cluster.name, err ?? {}, false, secrets);
+    try {
+      const response = await new Promise<{ statusCode: number }>((resolve, reject) => {
+        stream.once('response', resolve);
+        stream.once('error', reject);
+      });
+      status = String(response.statusCode);
+      if (response.statusCode !== 200) {
+        let body = '';
+        for await (const chunk of stream) {
+          body += String(chunk);
+          if (body.length > 64 * 1024) break;
+        }
+        stream.destroy();
+        throw errorFromAnswer(cluster.name, { statusCode: response.statusCode, body }, secrets);
+      }
+    } catch (err) {
+      stream.destroy();
+      throw failure(err);
+    } finally {
+      observer?.upstreamRequest(
+        cluster.name,
+        request.resource,
+        status,
+        (performance.now() - started) / 1000,
+      );
+    }
+    // Silence longer than idleMs is a dead connection (bookmarks and the server's own timeout
+    // keep a healthy watch talking).
+    let idle: NodeJS.Timeout | undefined;
+    const touch = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        stream.destroy(
+          Object.assign(new Error(`no watch event for ${idleMs} ms`), { code: 'ETIMEDOUT' }),
+        );
+      }, idleMs);
+      idle.unref();
+    };
+    async function* chunks(): AsyncGenerator<Buffer> {
+      touch();
+      try {
+        for await (const chunk of stream) {
+          touch();
+          yield chunk as Buffer;
+        }
+      } catch (err) {
+        throw failure(err);
+      } finally {
+        clearTimeout(idle);
+        stream.destroy();
+      }
+    }
+    return readWatchEvents(chunks(), cluster.name, options.maxResponseBytes);
+  }
+
   return {
     request,
+    watch,
     scheduler,
     breaker,
     sockets: () => ({
       active: Object.values(agent.sockets).reduce((n, list) => n + (list?.length ?? 0), 0),
       idle: Object.values(agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0),
     }),
-    close: () => agent.destroy(),
+    close: () => {
+      agent.destroy();
+      watchAgent.destroy();
+    },
   };
 }
 

@@ -29,6 +29,10 @@ export interface RequestArgs {
     readonly continueToken?: string | undefined;
   };
   readonly attributes?: AccessAttributes;
+  readonly watch?: {
+    readonly resourceVersion?: string | undefined;
+    readonly timeoutSeconds?: number | undefined;
+  };
 }
 
 /** One resource the gateway reads: how to ask for it, what the answer looks like, what RBAC it needs. */
@@ -108,6 +112,24 @@ export const RESOURCES = {
             { cluster: err.cluster, upstream: err.upstream, reason: 'CURSOR_EXPIRED' },
           )
         : err,
+  },
+  // The location index's watch (createLocationIndex); its events are read by readWatchEvents.
+  imageStreamWatch: {
+    rbac: { group: IMAGE_GROUP, resource: 'imagestreams', verb: 'watch' },
+    request: (args) => ({
+      resource: 'imagestreams?watch',
+      path:
+        args.namespace === undefined
+          ? `${BASE}/imagestreams`
+          : `${BASE}/namespaces/${segment(args.namespace)}/imagestreams`,
+      searchParams: {
+        watch: '1',
+        allowWatchBookmarks: 'true',
+        ...(args.watch?.resourceVersion ? { resourceVersion: args.watch.resourceVersion } : {}),
+        ...(args.watch?.timeoutSeconds ? { timeoutSeconds: args.watch.timeoutSeconds } : {}),
+      },
+      shape: () => undefined,
+    }),
   },
   imageStreamTag: namespacedGet('imagestreamtags', IMAGE_STREAM_TAG),
   // Optional: without it imageLocations reads each candidate image instead.

@@ -157,3 +157,42 @@ describe('createAccessReviews', () => {
     expect(reviews()).toBe(3);
   });
 });
+
+describe('decide', () => {
+  const asCaller = (token: string) => ({ asCaller: true, bearerToken: token });
+  const LIST: AccessAttributes = {
+    namespace: '',
+    verb: 'list',
+    group: 'image.openshift.io',
+    resource: 'imagestreams',
+  };
+
+  it('answers as allowed does and remembers the answer per identity', async () => {
+    const reviews = createAccessReviews({ ttlMs: 60_000 });
+    const sim = clusters.sim('east');
+    sim.resetCounts();
+    const call = asCaller('streams-only-token');
+    const identity = identityOf(call, 'east');
+    expect(await reviews.decide(east, identity, LIST, call)).toBe(true);
+    expect(await reviews.decide(east, identity, GET_IMAGES, call)).toBe(false);
+    expect(await reviews.decide(east, identity, LIST, call)).toBe(true);
+    expect(await reviews.allowed(east, identity, LIST, call)).toBe(true);
+    expect(sim.count('selfsubjectaccessreviews')).toBe(2);
+  });
+
+  it('rejects when the review cannot be made, keeps nothing, and allowed() then says no', async () => {
+    const reviews = createAccessReviews({ ttlMs: 60_000 });
+    const sim = clusters.sim('east');
+    sim.resetCounts();
+    const call = asCaller('unknown-token');
+    const identity = identityOf(call, 'east');
+    const failed = await reviews.decide(east, identity, LIST, call).then(
+      () => 'resolved',
+      (err: unknown) => (err as { extensions?: { code?: string } }).extensions?.code,
+    );
+    expect(failed).toBe('UNAUTHENTICATED');
+    expect(await reviews.allowed(east, identity, LIST, call)).toBe(false);
+    await expect(reviews.decide(east, identity, LIST, call)).rejects.toThrow();
+    expect(sim.count('selfsubjectaccessreviews')).toBe(3);
+  });
+});

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   findImageLocations,
+  LOCATION_NAMESPACE_CONCURRENCY,
   LOCATION_PAGE_SIZE,
   tagsContaining,
 } from '../../src/clusters/findImageLocations.js';
@@ -11,6 +12,7 @@ import {
   tagHistory,
   type SimulatedClusters,
 } from '../helpers/startSimulatedClusters.js';
+import { until } from '../helpers/until.js';
 
 let clusters: SimulatedClusters;
 let python: string;
@@ -180,5 +182,42 @@ describe('findImageLocations', () => {
     );
     expect(err).toMatchObject({ code: 'FORBIDDEN', cluster: 'west' });
     expect((err as Error).message).not.toContain('pass the namespaces');
+  });
+});
+
+describe('findImageLocations over named namespaces', () => {
+  it('lists them at once, at most LOCATION_NAMESPACE_CONCURRENCY, and answers in the order named', async () => {
+    const sim = clusters.sim('east');
+    // Every namespaced list hangs: only what was started can have arrived.
+    sim.addFault({
+      resource: 'imagestreams',
+      pathIncludes: '/namespaces/',
+      fault: { kind: 'hang' },
+      times: Infinity,
+    });
+    sim.resetCounts();
+    const controller = new AbortController();
+    const namespaces = Array.from({ length: 10 }, (_, i) => `ns-${i}`);
+    const pending = findImageLocations(client('east'), python, namespaces, {
+      signal: controller.signal,
+    });
+    const settled = pending.then(
+      () => 'resolved',
+      () => 'rejected',
+    );
+    await until(
+      () => sim.count('imagestreams') === LOCATION_NAMESPACE_CONCURRENCY,
+      'the first namespaces are listed at once',
+    );
+    // One more round trip: nothing beyond the bound was on its way.
+    await client('east').getVersion();
+    expect(sim.count('imagestreams')).toBe(LOCATION_NAMESPACE_CONCURRENCY);
+    controller.abort();
+    expect(await settled).toBe('rejected');
+    sim.clearFaults();
+    const found = await findImageLocations(client('east'), python, ['openshift', 'apps'], {});
+    const reversed = await findImageLocations(client('east'), python, ['apps', 'openshift'], {});
+    expect(found.map((l) => l.namespace)).toEqual(['openshift']);
+    expect(reversed).toEqual(found);
   });
 });

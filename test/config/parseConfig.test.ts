@@ -99,6 +99,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'cache-max-bytes': { base: ['--demo'], value: '0' },
   'cache-mutable-ttl-ms': { base: ['--demo'], value: '0' },
   'authz-cache-ttl-ms': { base: ['--demo'], value: '0' },
+  'location-index-max-entries': { base: ['--demo'], value: '0' },
   'redis-url': { base: ['--demo'], value: 'redis://127.0.0.1:6379' },
   'redis-key-prefix': { base: ['--demo', '--redis-url', 'redis://r'], value: 'p:' },
   'redis-command-timeout-ms': { base: ['--demo', '--redis-url', 'redis://r'], value: '250' },

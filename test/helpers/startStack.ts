@@ -57,6 +57,8 @@ export interface StackOptions {
   readonly cacheMutableTtlMs?: number;
   readonly authzCacheTtlMs?: number;
   readonly tracing?: Tracing;
+  /** Location indexes fed by watches (off by default here, as the CLI's 0). */
+  readonly locationIndex?: GatewayOptions['locationIndex'];
 }
 
 export interface GraphQLResult {
@@ -166,6 +168,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     authzCacheTtlMs: options.authzCacheTtlMs,
     metrics,
     tracing: options.tracing,
+    locationIndex: options.locationIndex,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

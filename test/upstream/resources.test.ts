@@ -152,6 +152,7 @@ describe('RESOURCES: RBAC', () => {
       imageStreamImage: { group: 'image.openshift.io', resource: 'imagestreamimages', verb: 'get' },
       imageStream: { group: 'image.openshift.io', resource: 'imagestreams', verb: 'get' },
       imageStreamList: { group: 'image.openshift.io', resource: 'imagestreams', verb: 'list' },
+      imageStreamWatch: { group: 'image.openshift.io', resource: 'imagestreams', verb: 'watch' },
       imageStreamTag: { group: 'image.openshift.io', resource: 'imagestreamtags', verb: 'get' },
       imageStreamLayers: {
         group: 'image.openshift.io',
@@ -166,5 +167,27 @@ describe('RESOURCES: RBAC', () => {
       },
       version: undefined,
     });
+  });
+
+  it('asks for a watch of image streams from a version, with bookmarks and the server timeout', () => {
+    const request = RESOURCES.imageStreamWatch.request({
+      watch: { resourceVersion: '5001', timeoutSeconds: 300 },
+    });
+    expect(request).toMatchObject({
+      resource: 'imagestreams?watch',
+      path: 'apis/image.openshift.io/v1/imagestreams',
+      searchParams: {
+        watch: '1',
+        allowWatchBookmarks: 'true',
+        resourceVersion: '5001',
+        timeoutSeconds: 300,
+      },
+    });
+    const namespaced = RESOURCES.imageStreamWatch.request({
+      namespace: 'a/b',
+      watch: { resourceVersion: '' },
+    });
+    expect(namespaced.path).toBe('apis/image.openshift.io/v1/namespaces/a%2Fb/imagestreams');
+    expect(namespaced.searchParams).toEqual({ watch: '1', allowWatchBookmarks: 'true' });
   });
 });

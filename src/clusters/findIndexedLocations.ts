@@ -1,0 +1,145 @@
+import { GatewayError } from '../errors.js';
+import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
+import type { IndexedStream, LocationIndex } from './createLocationIndex.js';
+import type { FoundLocation } from './findImageLocations.js';
+
+/** Access reviews asked at once for one answer, at most (the rest wait their turn). */
+export const REVIEW_CONCURRENCY = 8;
+
+export interface IndexedSearch {
+  readonly index: LocationIndex;
+  readonly client: ImageApiClient;
+  readonly digest: string;
+  /** The namespaces the caller named, if any. */
+  readonly namespaces: readonly string[] | undefined;
+  readonly call: CallOptions;
+  /**
+   * Whether the caller may list image streams in a namespace (`` for every namespace), as the
+   * API server decides it for the caller's own credentials. Rejects when it cannot be asked.
+   */
+  readonly mayList: (namespace: string) => Promise<boolean>;
+}
+
+/** The tags of an indexed stream whose history holds the digest, sorted. */
+function tagsHolding(stream: IndexedStream, digest: string): string[] {
+  return [...stream.tags]
+    .filter(([, history]) => history.includes(digest))
+    .map(([tag]) => tag)
+    .sort();
+}
+
+const byPlace = (a: FoundLocation, b: FoundLocation): number =>
+  a.namespace === b.namespace ? (a.stream < b.stream ? -1 : 1) : a.namespace < b.namespace ? -1 : 1;
+
+async function inBatches<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += REVIEW_CONCURRENCY)
+    out.push(...(await Promise.all(items.slice(i, i + REVIEW_CONCURRENCY).map(run))));
+  return out;
+}
+
+/**
+ * imageLocations of one cluster from its synced index: the same answer as findImageLocations
+ * (same order, tags, manifest lists), with no list of image streams. The index was filled with
+ * the gateway's identity, so what it holds is narrowed to what the caller may list:
+ *
+ * - namespaces named: each must be one the caller may list, else FORBIDDEN, as the list the
+ *   API server would have refused;
+ * - none named: a caller who may list cluster-wide gets every location; any other caller gets
+ *   the locations in exactly the namespaces it may list (asked only for namespaces that hold the
+ *   digest), without naming them.
+ *
+ * A digest held only as a child of a manifest list is found as findImageLocations finds it (the
+ * stream's layers, else its list images, read with the caller's credentials), except that the
+ * children of each list are remembered by the index: asked again, no read is made.
+ */
+export async function findIndexedLocations(search: IndexedSearch): Promise<FoundLocation[]> {
+  const { index, client, digest, namespaces, mayList } = search;
+  const cluster = client.cluster.name;
+  const named = namespaces ? new Set(namespaces) : undefined;
+  const { direct, preservedElsewhere } = index.lookup(digest);
+  const inScope = (s: IndexedStream): boolean => !named || named.has(s.namespace);
+  const hits = direct.filter(inScope);
+  const lists = preservedElsewhere.filter(inScope);
+
+  let allowed: (namespace: string) => boolean;
+  if (named) {
+    const refused = (
+      await inBatches([...named], async (ns) => ((await mayList(ns)) ? undefined : ns))
+    ).find((ns) => ns !== undefined);
+    if (refused !== undefined)
+      throw new GatewayError(
+        'FORBIDDEN',
+        `cluster "${cluster}": the caller may not list image streams in namespace "${refused}"`,
+        { cluster, upstream: { status: 403, reason: 'Forbidden' } },
+      );
+    allowed = () => true;
+  } else if (await mayList('')) {
+    allowed = () => true;
+  } else {
+    const candidates = [...new Set([...hits, ...lists].map((s) => s.namespace))];
+    const answers = await inBatches(candidates, mayList);
+    const permitted = new Set(candidates.filter((_ns, i) => answers[i] === true));
+    allowed = (ns) => permitted.has(ns);
+  }
+
+  const found: FoundLocation[] = hits
+    .filter((s) => allowed(s.namespace))
+    .map((s) => ({ namespace: s.namespace, stream: s.name, tags: tagsHolding(s, digest) }));
+  const children = await Promise.all(
+    lists
+      .filter((s) => allowed(s.namespace))
+      .map(async (s): Promise<FoundLocation | undefined> => {
+        const candidates = new Set<string>();
+        for (const tag of s.preserved)
+          for (const image of s.tags.get(tag) ?? []) if (image !== digest) candidates.add(image);
+        if (candidates.size === 0) return undefined;
+        const list = await listHolding(search, s, candidates);
+        return list
+          ? {
+              namespace: s.namespace,
+              stream: s.name,
+              tags: tagsHolding(s, list),
+              manifestList: list,
+            }
+          : undefined;
+      }),
+  );
+  for (const location of children) if (location) found.push(location);
+  return found.sort(byPlace);
+}
+
+/** Which candidate is a manifest list holding the digest; children unknown to the index are read. */
+async function listHolding(
+  search: IndexedSearch,
+  stream: IndexedStream,
+  candidates: ReadonlySet<string>,
+): Promise<string | undefined> {
+  const { index, client, digest, call } = search;
+  const unknown = [...candidates].filter((c) => index.childrenOf(c) === undefined);
+  if (unknown.length > 0) {
+    try {
+      // One call answers for every image of the stream (needs get on imagestreams/layers).
+      const layers = await client.getImageStreamLayers(stream.namespace, stream.name, call);
+      for (const [image, refs] of Object.entries(layers.images))
+        if (!refs.imageMissing) index.learnChildren(image, refs.manifests ?? []);
+    } catch (err) {
+      if (!(err instanceof GatewayError) || err.code !== 'FORBIDDEN') throw err;
+      // Without the layers permission: read each candidate image (view role suffices).
+      const images = await Promise.all(
+        unknown.map((c) =>
+          client.getImageStreamImage(stream.namespace, `${stream.name}@${c}`, call),
+        ),
+      );
+      images.forEach((isi, i) => {
+        // Only an answer for the digest asked about tells about that digest.
+        if (isi.image.metadata.name === unknown[i])
+          index.learnChildren(
+            unknown[i] as string,
+            (isi.image.dockerImageManifests ?? []).map((m) => m.digest),
+          );
+      });
+    }
+  }
+  return [...candidates].find((c) => index.childrenOf(c)?.includes(digest));
+}
