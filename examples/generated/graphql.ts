@@ -24,8 +24,10 @@ export type Scalars = {
 };
 
 /** One OpenShift cluster the gateway talks to, with entry points scoped to it. */
-export type Cluster = {
+export type Cluster = Node & {
   __typename?: 'Cluster';
+  /** The opaque, stable id of this cluster (Node); encodes only the cluster name. */
+  id: Scalars['ID']['output'];
   /** One image stream of this cluster. */
   imageStream?: Maybe<ImageStream>;
   /** One image through an image stream of this cluster. */
@@ -140,7 +142,7 @@ export type EnvVar = {
 };
 
 /** A container image or a manifest list (the cluster-scoped Image resource). */
-export type Image = {
+export type Image = Node & {
   __typename?: 'Image';
   /** The Image's own annotations, keys exactly as stored. */
   annotations: Array<KeyValue>;
@@ -150,6 +152,8 @@ export type Image = {
   dockerImageMetadata?: Maybe<DockerImageMetadata>;
   /** The pull spec recorded when the image was first imported or pushed (not rewritten per stream). */
   dockerImageReference?: Maybe<Scalars['String']['output']>;
+  /** The opaque, stable id of this image (Node), per (cluster, digest): the same image reached through two streams has one id. */
+  id: Scalars['ID']['output'];
   /** True for a Docker manifest list or an OCI image index. */
   isManifestList: Scalars['Boolean']['output'];
   /** Layers, base layer first; empty for a manifest list. */
@@ -198,7 +202,7 @@ export type ImageLocation = {
 };
 
 /** An image stream: named tags, each with a history of images. */
-export type ImageStream = {
+export type ImageStream = Node & {
   __typename?: 'ImageStream';
   /** The stream's annotations, keys exactly as stored. */
   annotations: Array<KeyValue>;
@@ -208,6 +212,8 @@ export type ImageStream = {
   created?: Maybe<Scalars['DateTime']['output']>;
   /** The integrated-registry repository (status.dockerImageRepository). */
   dockerImageRepository?: Maybe<Scalars['String']['output']>;
+  /** The opaque, stable id of this stream (Node): cluster, namespace, name. */
+  id: Scalars['ID']['output'];
   /** The image stream's name. */
   name: Scalars['String']['output'];
   /** The image stream's namespace. */
@@ -237,7 +243,7 @@ export type ImageStreamEdge = {
 };
 
 /** An image as seen through one image stream (the ImageStreamImage resource). */
-export type ImageStreamImage = {
+export type ImageStreamImage = Node & {
   __typename?: 'ImageStreamImage';
   /** The image stream's annotations (the API server copies them onto this resource). */
   annotations: Array<KeyValue>;
@@ -245,6 +251,8 @@ export type ImageStreamImage = {
   cluster: Cluster;
   /** The image digest (the part of the name after `@`). */
   digest: Scalars['String']['output'];
+  /** The opaque, stable id of this image through its stream (Node): cluster, namespace, stream, digest. */
+  id: Scalars['ID']['output'];
   /** The image. */
   image: Image;
   /** `<stream>@<digest>`, as requested. */
@@ -266,10 +274,12 @@ export type ImageStreamImageRef = {
 };
 
 /** The current image of one tag (the ImageStreamTag resource). */
-export type ImageStreamTag = {
+export type ImageStreamTag = Node & {
   __typename?: 'ImageStreamTag';
   /** The cluster the tag lives in. */
   cluster: Cluster;
+  /** The opaque, stable id of this tag (Node): cluster, namespace, stream, tag. */
+  id: Scalars['ID']['output'];
   /** The image the tag points at now. */
   image: Image;
   /** `<stream>:<tag>`. */
@@ -317,6 +327,17 @@ export type Manifest = {
   variant?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * An object with a global id (Relay's Object Identification): Apollo Client and Relay normalise
+ * their caches by `__typename` + `id`, and `Query.node(id:)` reads the object again. An id is
+ * opaque, stable across requests and replicas, and encodes only what is needed to load the object
+ * again (type, cluster, namespace, name or digest), never a credential.
+ */
+export type Node = {
+  /** The object's global id. */
+  id: Scalars['ID']['output'];
+};
+
 /** Relay page information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -355,6 +376,17 @@ export type Query = {
   imageStreamTag?: Maybe<ImageStreamTag>;
   /** The image streams of one namespace, paged with the API's limit/continue (Relay connection). */
   imageStreams: ImageStreamConnection;
+  /**
+   * The object an id names (Relay refetch), read through the same batched loaders and with the
+   * same authorization as the direct fields: an id is not a capability. A malformed or foreign id
+   * is BAD_USER_INPUT; an id naming a cluster that is not configured is NOT_FOUND.
+   */
+  node?: Maybe<Node>;
+  /**
+   * The objects the ids name, in the order of ids; a failed item is null with an error at its
+   * index. At most 500 ids per call (the `--max-refs` limit).
+   */
+  nodes: Array<Maybe<Node>>;
 };
 
 
@@ -401,6 +433,16 @@ export type QueryImageStreamsArgs = {
   cluster?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   namespace: Scalars['String']['input'];
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 /** A signature stored on an image (ImageSignature). */

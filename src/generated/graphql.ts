@@ -28,8 +28,10 @@ export type Scalars = {
 };
 
 /** One OpenShift cluster the gateway talks to, with entry points scoped to it. */
-export type Cluster = {
+export type Cluster = Node & {
   __typename?: 'Cluster';
+  /** The opaque, stable id of this cluster (Node); encodes only the cluster name. */
+  id: Scalars['ID']['output'];
   /** One image stream of this cluster. */
   imageStream?: Maybe<ImageStream>;
   /** One image through an image stream of this cluster. */
@@ -144,7 +146,7 @@ export type EnvVar = {
 };
 
 /** A container image or a manifest list (the cluster-scoped Image resource). */
-export type Image = {
+export type Image = Node & {
   __typename?: 'Image';
   /** The Image's own annotations, keys exactly as stored. */
   annotations: Array<KeyValue>;
@@ -154,6 +156,8 @@ export type Image = {
   dockerImageMetadata?: Maybe<DockerImageMetadata>;
   /** The pull spec recorded when the image was first imported or pushed (not rewritten per stream). */
   dockerImageReference?: Maybe<Scalars['String']['output']>;
+  /** The opaque, stable id of this image (Node), per (cluster, digest): the same image reached through two streams has one id. */
+  id: Scalars['ID']['output'];
   /** True for a Docker manifest list or an OCI image index. */
   isManifestList: Scalars['Boolean']['output'];
   /** Layers, base layer first; empty for a manifest list. */
@@ -202,7 +206,7 @@ export type ImageLocation = {
 };
 
 /** An image stream: named tags, each with a history of images. */
-export type ImageStream = {
+export type ImageStream = Node & {
   __typename?: 'ImageStream';
   /** The stream's annotations, keys exactly as stored. */
   annotations: Array<KeyValue>;
@@ -212,6 +216,8 @@ export type ImageStream = {
   created?: Maybe<Scalars['DateTime']['output']>;
   /** The integrated-registry repository (status.dockerImageRepository). */
   dockerImageRepository?: Maybe<Scalars['String']['output']>;
+  /** The opaque, stable id of this stream (Node): cluster, namespace, name. */
+  id: Scalars['ID']['output'];
   /** The image stream's name. */
   name: Scalars['String']['output'];
   /** The image stream's namespace. */
@@ -241,7 +247,7 @@ export type ImageStreamEdge = {
 };
 
 /** An image as seen through one image stream (the ImageStreamImage resource). */
-export type ImageStreamImage = {
+export type ImageStreamImage = Node & {
   __typename?: 'ImageStreamImage';
   /** The image stream's annotations (the API server copies them onto this resource). */
   annotations: Array<KeyValue>;
@@ -249,6 +255,8 @@ export type ImageStreamImage = {
   cluster: Cluster;
   /** The image digest (the part of the name after `@`). */
   digest: Scalars['String']['output'];
+  /** The opaque, stable id of this image through its stream (Node): cluster, namespace, stream, digest. */
+  id: Scalars['ID']['output'];
   /** The image. */
   image: Image;
   /** `<stream>@<digest>`, as requested. */
@@ -270,10 +278,12 @@ export type ImageStreamImageRef = {
 };
 
 /** The current image of one tag (the ImageStreamTag resource). */
-export type ImageStreamTag = {
+export type ImageStreamTag = Node & {
   __typename?: 'ImageStreamTag';
   /** The cluster the tag lives in. */
   cluster: Cluster;
+  /** The opaque, stable id of this tag (Node): cluster, namespace, stream, tag. */
+  id: Scalars['ID']['output'];
   /** The image the tag points at now. */
   image: Image;
   /** `<stream>:<tag>`. */
@@ -321,6 +331,17 @@ export type Manifest = {
   variant?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * An object with a global id (Relay's Object Identification): Apollo Client and Relay normalise
+ * their caches by `__typename` + `id`, and `Query.node(id:)` reads the object again. An id is
+ * opaque, stable across requests and replicas, and encodes only what is needed to load the object
+ * again (type, cluster, namespace, name or digest), never a credential.
+ */
+export type Node = {
+  /** The object's global id. */
+  id: Scalars['ID']['output'];
+};
+
 /** Relay page information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -359,6 +380,17 @@ export type Query = {
   imageStreamTag?: Maybe<ImageStreamTag>;
   /** The image streams of one namespace, paged with the API's limit/continue (Relay connection). */
   imageStreams: ImageStreamConnection;
+  /**
+   * The object an id names (Relay refetch), read through the same batched loaders and with the
+   * same authorization as the direct fields: an id is not a capability. A malformed or foreign id
+   * is BAD_USER_INPUT; an id naming a cluster that is not configured is NOT_FOUND.
+   */
+  node?: Maybe<Node>;
+  /**
+   * The objects the ids name, in the order of ids; a failed item is null with an error at its
+   * index. At most 500 ids per call (the `--max-refs` limit).
+   */
+  nodes: Array<Maybe<Node>>;
 };
 
 
@@ -405,6 +437,16 @@ export type QueryImageStreamsArgs = {
   cluster?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   namespace: Scalars['String']['input'];
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 /** A signature stored on an image (ImageSignature). */
@@ -580,6 +622,10 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 ) => TResult | Promise<TResult>;
 
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Node: ( ClusterModel ) | ( ImageModel ) | ( ImageStreamModel ) | ( ImageStreamImageModel ) | ( ImageStreamTagModel );
+};
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
@@ -591,6 +637,7 @@ export type ResolversTypes = {
   DockerImageMetadata: ResolverTypeWrapper<DockerImageMetadataModel>;
   EnvVar: ResolverTypeWrapper<EnvVar>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Image: ResolverTypeWrapper<ImageModel>;
   ImageLocation: ResolverTypeWrapper<ImageLocationModel>;
   ImageStream: ResolverTypeWrapper<ImageStreamModel>;
@@ -604,6 +651,7 @@ export type ResolversTypes = {
   KeyValue: ResolverTypeWrapper<KeyValueModel>;
   Layer: ResolverTypeWrapper<LayerModel>;
   Manifest: ResolverTypeWrapper<ManifestModel>;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<{}>;
   Signature: ResolverTypeWrapper<SignatureModel>;
@@ -626,6 +674,7 @@ export type ResolversParentTypes = {
   DockerImageMetadata: DockerImageMetadataModel;
   EnvVar: EnvVar;
   Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
   Image: ImageModel;
   ImageLocation: ImageLocationModel;
   ImageStream: ImageStreamModel;
@@ -639,6 +688,7 @@ export type ResolversParentTypes = {
   KeyValue: KeyValueModel;
   Layer: LayerModel;
   Manifest: ManifestModel;
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Query: {};
   Signature: SignatureModel;
@@ -652,6 +702,7 @@ export type ResolversParentTypes = {
 };
 
 export type ClusterResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   imageStream?: Resolver<Maybe<ResolversTypes['ImageStream']>, ParentType, ContextType, RequireFields<ClusterImageStreamArgs, 'name' | 'namespace'>>;
   imageStreamImage?: Resolver<Maybe<ResolversTypes['ImageStreamImage']>, ParentType, ContextType, RequireFields<ClusterImageStreamImageArgs, 'name' | 'namespace'>>;
   imageStreamTag?: Resolver<Maybe<ResolversTypes['ImageStreamTag']>, ParentType, ContextType, RequireFields<ClusterImageStreamTagArgs, 'name' | 'namespace'>>;
@@ -711,6 +762,7 @@ export type ImageResolvers<ContextType = GatewayContext, ParentType extends Reso
   created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dockerImageMetadata?: Resolver<Maybe<ResolversTypes['DockerImageMetadata']>, ParentType, ContextType>;
   dockerImageReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isManifestList?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   layers?: Resolver<Array<ResolversTypes['Layer']>, ParentType, ContextType>;
   manifestMediaType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -737,6 +789,7 @@ export type ImageStreamResolvers<ContextType = GatewayContext, ParentType extend
   cluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
   created?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   dockerImageRepository?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   publicDockerImageRepository?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -760,6 +813,7 @@ export type ImageStreamImageResolvers<ContextType = GatewayContext, ParentType e
   annotations?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   cluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
   digest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   image?: Resolver<ResolversTypes['Image'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -769,6 +823,7 @@ export type ImageStreamImageResolvers<ContextType = GatewayContext, ParentType e
 
 export type ImageStreamTagResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ImageStreamTag'] = ResolversParentTypes['ImageStreamTag']> = {
   cluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   image?: Resolver<ResolversTypes['Image'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -803,6 +858,11 @@ export type ManifestResolvers<ContextType = GatewayContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Cluster' | 'Image' | 'ImageStream' | 'ImageStreamImage' | 'ImageStreamTag', ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -818,6 +878,8 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   imageStreamImages?: Resolver<Array<Maybe<ResolversTypes['ImageStreamImage']>>, ParentType, ContextType, RequireFields<QueryImageStreamImagesArgs, 'refs'>>;
   imageStreamTag?: Resolver<Maybe<ResolversTypes['ImageStreamTag']>, ParentType, ContextType, RequireFields<QueryImageStreamTagArgs, 'name' | 'namespace'>>;
   imageStreams?: Resolver<ResolversTypes['ImageStreamConnection'], ParentType, ContextType, RequireFields<QueryImageStreamsArgs, 'namespace'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
 };
 
 export type SignatureResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Signature'] = ResolversParentTypes['Signature']> = {
@@ -901,6 +963,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   KeyValue?: KeyValueResolvers<ContextType>;
   Layer?: LayerResolvers<ContextType>;
   Manifest?: ManifestResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Signature?: SignatureResolvers<ContextType>;

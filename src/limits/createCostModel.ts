@@ -1,3 +1,4 @@
+import { decodeNodeId } from '../resolvers/nodeId.js';
 import { DEFAULT_PAGE_SIZE } from '../validation.js';
 
 /** Coerced argument values of one field, as the resolver will receive them. */
@@ -19,6 +20,20 @@ export type CostModel = ReadonlyMap<string, FieldCost>;
 
 const distinctCount = (value: unknown): number => (Array.isArray(value) ? new Set(value).size : 0);
 const lengthOf = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
+
+/**
+ * What loading one Node id asks the API servers: nothing for a Cluster, the location scan and the
+ * image for an Image (at least two; the budget bounds the scan's pages), one read otherwise. An
+ * id the resolver refuses counts as the most expensive type, never less.
+ */
+function nodeCalls(id: unknown): number {
+  try {
+    const { type } = decodeNodeId(typeof id === 'string' ? id : '');
+    return type === 'Cluster' ? 0 : type === 'Image' ? 2 : 1;
+  } catch {
+    return 2;
+  }
+}
 
 /**
  * The static cost model: every image, stream, tag or cluster status the API servers are asked
@@ -73,5 +88,16 @@ export function createCostModel(clusterCount: number): CostModel {
     ['Image.platform', one],
     ['Manifest.image', one],
     ['ImageLocation.imageStreamImage', one],
+    ['Query.node', { calls: (a) => nodeCalls(a['id']) }],
+    [
+      'Query.nodes',
+      {
+        calls: (a) =>
+          Array.isArray(a['ids'])
+            ? a['ids'].reduce((sum: number, id) => sum + nodeCalls(id), 0)
+            : 0,
+        size: (a) => lengthOf(a['ids']),
+      },
+    ],
   ]);
 }

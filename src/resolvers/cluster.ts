@@ -5,6 +5,7 @@ import {
   imageStreamsOf,
   imageStreamTagOf,
 } from './entryPoints.js';
+import { encodeNodeId } from './nodeId.js';
 
 export const Cluster: ClusterResolvers = {
   name: (c) => c.name,
@@ -15,6 +16,7 @@ export const Cluster: ClusterResolvers = {
   imageStreams: (c, args, ctx) =>
     imageStreamsOf(ctx, c.name, args.namespace, args.first, args.after),
   imageStreamTag: (c, args, ctx) => imageStreamTagOf(ctx, c.name, args.namespace, args.name),
+  id: (c) => encodeNodeId({ type: 'Cluster', cluster: c.name }),
 };
 
 export const ClusterStatus: ClusterStatusResolvers = {

@@ -130,5 +130,5 @@ export async function imageStreamTagOf(
   const wire = await ctx.loaders.imageStreamTag.load(
     tagKey(streamKey(cluster, namespace, stream), tag),
   );
-  return { cluster, namespace, stream, wire };
+  return { cluster, namespace, stream, tag, wire };
 }

@@ -48,6 +48,8 @@ export interface TagEventModel extends StreamCoordinates {
 }
 
 export interface ImageStreamTagModel extends StreamCoordinates {
+  /** The tag asked for (the part of the name after `:`). */
+  readonly tag: string;
   readonly wire: Wire.ImageStreamTag;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCostModel } from '../../src/limits/createCostModel.js';
 import { DEFAULT_PAGE_SIZE } from '../../src/validation.js';
+import { encodeNodeId } from '../../src/resolvers/nodeId.js';
 
 const model = createCostModel(3);
 const calls = (field: string, args: Record<string, unknown> = {}): number =>
@@ -70,5 +71,27 @@ describe('the static cost model', () => {
         field,
         1,
       ]);
+  });
+
+  it('counts node ids by the type they name, and a refused id as the dearest type', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const cluster = encodeNodeId({ type: 'Cluster', cluster: 'east' });
+    const stream = encodeNodeId({
+      type: 'ImageStream',
+      cluster: 'east',
+      namespace: 'a',
+      stream: 'b',
+    });
+    const image = encodeNodeId({ type: 'Image', cluster: 'east', digest });
+    expect(calls('Query.node', { id: cluster })).toBe(0);
+    expect(calls('Query.node', { id: stream })).toBe(1);
+    // The location scan, then the image through the stream found.
+    expect(calls('Query.node', { id: image })).toBe(2);
+    expect(calls('Query.node', { id: 'forged' })).toBe(2);
+    expect(calls('Query.node', { id: 42 })).toBe(2);
+    expect(calls('Query.nodes', { ids: [cluster, stream, image, 'forged'] })).toBe(5);
+    expect(size('Query.nodes', { ids: [cluster, stream, image, 'forged'] })).toBe(4);
+    expect(calls('Query.nodes', { ids: 'not a list' })).toBe(0);
+    expect(size('Query.nodes', { ids: 'not a list' })).toBe(0);
   });
 });
