@@ -1,3 +1,4 @@
+import { SEARCH_PAGES } from '../resolvers/entryPoints.js';
 import { decodeNodeId } from '../resolvers/nodeId.js';
 import { DEFAULT_PAGE_SIZE } from '../validation.js';
 
@@ -81,7 +82,16 @@ export function createCostModel(clusterCount: number): CostModel {
     ['Cluster.status', one],
     ['Cluster.imageStreamImage', one],
     ['Cluster.imageStream', one],
-    ['Cluster.imageStreams', page],
+    // A search reads up to SEARCH_PAGES pages of the API to fill one page.
+    [
+      'Cluster.imageStreams',
+      {
+        ...page,
+        calls: (a) => (a['search'] === undefined || a['search'] === null ? 1 : SEARCH_PAGES),
+      },
+    ],
+    // The projects list, and the core namespaces when the project API is absent or refused.
+    ['Cluster.namespaces', { ...page, calls: () => 2 }],
     ['Cluster.imageStreamTag', one],
     ['ImageStreamImage.stream', one],
     ['TagEvent.imageStreamImage', one],

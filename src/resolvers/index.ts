@@ -13,6 +13,7 @@ import {
 } from './imageStream.js';
 import { Query } from './query.js';
 import { Node } from './node.js';
+import { Namespace } from './namespace.js';
 import { DateTime, Int64 } from './scalars.js';
 import { Signature, SignatureCondition, SignatureSubject } from './signature.js';
 
@@ -38,4 +39,5 @@ export const resolvers: Resolvers = {
   ImageStreamTag,
   ImageLocation,
   Node,
+  Namespace,
 };

@@ -64,6 +64,18 @@ export type { ClusterStatus as ClusterStatusModel } from '../context.js';
 export interface ImageStreamConnectionModel {
   readonly edges: readonly { readonly cursor: string; readonly node: ImageStreamModel }[];
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+  readonly totalCount?: number | null | undefined;
+}
+
+export interface NamespaceModel {
+  readonly cluster: string;
+  readonly wire: Wire.Project;
+}
+
+export interface NamespaceConnectionModel {
+  readonly edges: readonly { readonly cursor: string; readonly node: NamespaceModel }[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+  readonly totalCount: number;
 }
 
 export interface KeyValueModel {

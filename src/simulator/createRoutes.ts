@@ -1,11 +1,13 @@
 import type { Discovery } from './createDiscovery.js';
 import type { ImageHandlers } from './createImageHandlers.js';
+import type { NamespaceHandlers } from './createNamespaceHandlers.js';
 import type { ResourceRoute, Route } from './createRouteTable.js';
 import { reviewSelfSubjectAccess } from './reviewSelfSubjectAccess.js';
 
 const IMAGE = '/apis/image.openshift.io/v1';
 const NAMESPACED = `${IMAGE}/namespaces/{namespace}`;
 const AUTHORIZATION = '/apis/authorization.k8s.io/v1';
+const PROJECTS = '/apis/project.openshift.io/v1/projects';
 
 const DISCOVERY_PATHS = [
   '/version',
@@ -16,24 +18,32 @@ const DISCOVERY_PATHS = [
   IMAGE,
   '/apis/authorization.k8s.io',
   AUTHORIZATION,
+  '/apis/project.openshift.io',
+  '/apis/project.openshift.io/v1',
 ];
 
 /**
  * Every path the simulated API server serves: discovery, the image reads, access reviews.
  * A new resource, subresource or watch is one more line here.
  */
-export function createRoutes(discovery: Discovery, images: ImageHandlers): Route[] {
+export function createRoutes(
+  discovery: Discovery,
+  images: ImageHandlers,
+  namespaces: NamespaceHandlers,
+): Route[] {
   const route = (
     verb: ResourceRoute['verb'],
     path: string,
     handle: ResourceRoute['handle'],
   ): ResourceRoute => ({ kind: 'resource', verb, path, handle });
   return [
-    ...DISCOVERY_PATHS.map((path): Route => ({
-      kind: 'discovery',
-      path,
-      document: () => discovery.documentAt(path),
-    })),
+    ...DISCOVERY_PATHS.filter((path) => discovery.documentAt(path) !== undefined).map(
+      (path): Route => ({
+        kind: 'discovery',
+        path,
+        document: () => discovery.documentAt(path),
+      }),
+    ),
     route('list', `${IMAGE}/images`, () => images.imageList()),
     route('get', `${IMAGE}/images/{name}`, ({ info }) => images.image(info.name)),
     route('list', `${IMAGE}/imagestreams`, ({ query }) => images.imageStreamList('', query)),
@@ -58,5 +68,7 @@ export function createRoutes(discovery: Discovery, images: ImageHandlers): Route
       ),
       readsBody: true,
     },
+    route('list', PROJECTS, ({ identity }) => namespaces.projectList(identity)),
+    route('list', '/api/v1/namespaces', () => namespaces.namespaceList()),
   ];
 }

@@ -11,6 +11,7 @@ import {
   type RandomFaults,
 } from './createFaultSchedule.js';
 import { createImageHandlers } from './createImageHandlers.js';
+import { createNamespaceHandlers } from './createNamespaceHandlers.js';
 import { createPaging } from './createPaging.js';
 import { createRequestLog, type RequestLog, type RequestRecord } from './createRequestLog.js';
 import { createRouter, type Router } from './createRouter.js';
@@ -48,6 +49,8 @@ export interface SimulatorOptions {
   readonly seedOptions?: SeedOptions | undefined;
   /** Tokens and what they may read; default: `demo-token-<name>` reads everything. */
   readonly tokens?: Readonly<Record<string, TokenGrant>> | undefined;
+  /** Serve OpenShift's project API (default true); false: a plain Kubernetes API server. */
+  readonly projects?: boolean | undefined;
   /** How many request records to keep (counters are always exact). Default 100000. */
   readonly maxRecords?: number | undefined;
 }
@@ -87,8 +90,10 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const log = createRequestLog(options.maxRecords ?? 100_000);
   const faults = createFaultSchedule();
   const paging = createPaging();
-  const discovery = createDiscovery();
-  const table = createRouteTable(createRoutes(discovery, createImageHandlers(data, paging)));
+  const discovery = createDiscovery({ projects: options.projects });
+  const table = createRouteTable(
+    createRoutes(discovery, createImageHandlers(data, paging), createNamespaceHandlers(data)),
+  );
   const router = createRouter(table, discovery, tokens);
   const state = { latencyMs: options.latencyMs ?? 0 };
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {

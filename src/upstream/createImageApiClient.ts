@@ -18,6 +18,7 @@ import type {
   ImageStreamLayers,
   ImageStreamList,
   ImageStreamTag,
+  ProjectList,
   SelfSubjectAccessReview,
   VersionInfo,
 } from './types.js';
@@ -151,6 +152,8 @@ export function credentialOf(call: CallOptions, headerName: string): Credential 
 export interface ListOptions {
   readonly limit?: number | undefined;
   readonly continueToken?: string | undefined;
+  /** A label selector the caller has checked (Cluster.imageStreams). */
+  readonly labelSelector?: string | undefined;
 }
 
 /** Typed, read-only calls to one cluster's API, one per entry of the resource table. */
@@ -178,6 +181,10 @@ export interface ImageApiClient {
   reviewAccess(attributes: AccessAttributes, call?: CallOptions): Promise<SelfSubjectAccessReview>;
   /** GET /version: the cheapest call that proves the API server answers. */
   getVersion(call?: CallOptions): Promise<VersionInfo>;
+  /** The projects the caller can see (project.openshift.io/v1). */
+  listProjects(call?: CallOptions): Promise<ProjectList>;
+  /** Every namespace (core v1; needs list on namespaces cluster-wide). */
+  listNamespaces(call?: CallOptions): Promise<ProjectList>;
   /** The cluster's fair queue, for tests and metrics. */
   readonly scheduler: FairScheduler;
   /** The cluster's circuit breaker, for tests and metrics. */
@@ -262,5 +269,7 @@ export function createImageApiClient(
     reviewAccess: (attributes, call) =>
       send(RESOURCES.selfSubjectAccessReview, call, { attributes }),
     getVersion: (call) => send(RESOURCES.version, call, {}),
+    listProjects: (call) => send(RESOURCES.projectList, call, {}),
+    listNamespaces: (call) => send(RESOURCES.namespaceList, call, {}),
   };
 }

@@ -34,6 +34,8 @@ export interface ClusterSpec {
   /** The CA the gateway trusts for this cluster (PEM). */
   readonly caPem?: string;
   readonly seedOptions?: SeedOptions;
+  /** Serve OpenShift's project API (default true); false: a plain Kubernetes API server. */
+  readonly projects?: boolean;
 }
 
 export interface StackOptions {
@@ -107,6 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       tls: spec.tls,
       tokens: spec.grants,
       seedOptions: spec.seedOptions,
+      projects: spec.projects,
     });
     sims[spec.name] = sim;
     const token = spec.token ?? `demo-token-${spec.name}`;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCostModel } from '../../src/limits/createCostModel.js';
 import { DEFAULT_PAGE_SIZE } from '../../src/validation.js';
 import { encodeNodeId } from '../../src/resolvers/nodeId.js';
+import { SEARCH_PAGES } from '../../src/resolvers/entryPoints.js';
 
 const model = createCostModel(3);
 const calls = (field: string, args: Record<string, unknown> = {}): number =>
@@ -93,5 +94,15 @@ describe('the static cost model', () => {
     expect(size('Query.nodes', { ids: [cluster, stream, image, 'forged'] })).toBe(4);
     expect(calls('Query.nodes', { ids: 'not a list' })).toBe(0);
     expect(size('Query.nodes', { ids: 'not a list' })).toBe(0);
+  });
+
+  it('counts a stream search as the pages it may read, and namespaces as projects plus fallback', () => {
+    expect(calls('Cluster.imageStreams', { namespace: 'a' })).toBe(1);
+    expect(calls('Cluster.imageStreams', { search: 'x' })).toBe(SEARCH_PAGES);
+    expect(calls('Cluster.imageStreams', { search: null })).toBe(1);
+    expect(size('Cluster.imageStreams', { first: 7, search: 'x' })).toBe(7);
+    expect(calls('Cluster.namespaces')).toBe(2);
+    expect(size('Cluster.namespaces', { first: 3 })).toBe(3);
+    expect(size('Cluster.namespaces', { first: -3 })).toBe(DEFAULT_PAGE_SIZE);
   });
 });
