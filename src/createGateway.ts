@@ -11,6 +11,7 @@ import { GatewayError } from './errors.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
 import { loadGraphiQLAssets } from './graphiqlPage.js';
 import { createGraphQLHandler } from './http/createGraphQLHandler.js';
+import { createTrustedDocumentGate } from './http/createTrustedDocumentGate.js';
 import {
   createHttpServer,
   type ConnectionLimits,
@@ -52,6 +53,13 @@ export interface GatewayOptions {
   readonly separateMetrics?: boolean | undefined;
   /** On close, how long in-flight requests get before their upstream calls are cut, ms. */
   readonly shutdownGraceMs?: number | undefined;
+  /**
+   * --trusted-documents: only these documents (sha256 hex → text) run; `allowUntrusted` is the
+   * development mode that runs others too, logging each.
+   */
+  readonly trustedDocuments?:
+    | { readonly documents: ReadonlyMap<string, string>; readonly allowUntrusted: boolean }
+    | undefined;
 }
 
 export interface Gateway {
@@ -145,6 +153,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     maxTokens: queryLimits.maxTokens,
     maxResponseBytes: options.http?.maxResponseBytes ?? defaultOf('max-response-bytes'),
+    trustedDocuments: options.trustedDocuments
+      ? createTrustedDocumentGate({ ...options.trustedDocuments, logger })
+      : undefined,
     createContext: (identity, clientSignal) =>
       createContext({
         requestId: identity.requestId,

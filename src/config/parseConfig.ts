@@ -57,6 +57,10 @@ export interface ServeConfig {
   readonly otlpEndpoint: string | undefined;
   readonly demoLatencyMs: number;
   readonly logLevel: string;
+  /** --trusted-documents: the manifest file; every document is allowed when absent. */
+  readonly trustedDocumentsFile: string | undefined;
+  /** --allow-untrusted-documents (development mode; needs --trusted-documents). */
+  readonly allowUntrustedDocuments: boolean;
 }
 
 export interface SimulateConfig {
@@ -368,6 +372,9 @@ function serveConfig(r: Reader): ServeConfig {
     throw new ConfigError(`${r.source('metrics-host')} needs --metrics-port`);
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
     throw new ConfigError(`--metrics-port must differ from --port (both ${port})`);
+  const trustedDocumentsFile = r.optionalStr('trusted-documents');
+  if (r.flag('allow-untrusted-documents') && trustedDocumentsFile === undefined)
+    throw new ConfigError(`${r.source('allow-untrusted-documents')} needs --trusted-documents`);
   return Object.freeze({
     command: 'serve',
     source,
@@ -410,6 +417,8 @@ function serveConfig(r: Reader): ServeConfig {
     otlpEndpoint: httpUrl(r, 'otlp-endpoint'),
     demoLatencyMs: r.int('latency-ms'),
     logLevel: r.str('log-level'),
+    trustedDocumentsFile,
+    allowUntrustedDocuments: r.flag('allow-untrusted-documents'),
   });
 }
 

@@ -52,6 +52,8 @@ export interface StackOptions {
   /** Listener timeouts and caps (defaults: the flags' defaults). */
   readonly http?: GatewayOptions['http'];
   readonly corsOrigins?: readonly string[];
+  /** --trusted-documents (and --allow-untrusted-documents). */
+  readonly trustedDocuments?: GatewayOptions['trustedDocuments'];
   /** A content cache shared by every request of this gateway (closed with it). */
   readonly cache?: ContentCache;
   readonly cacheMutableTtlMs?: number;
@@ -152,6 +154,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     },
     corsOrigins: options.corsOrigins,
+    trustedDocuments: options.trustedDocuments,
     cache: options.cache,
     cacheMutableTtlMs: options.cacheMutableTtlMs,
     authzCacheTtlMs: options.authzCacheTtlMs,
