@@ -88,6 +88,7 @@ export async function buildGateway(
           allowUntrusted: config.allowUntrustedDocuments,
         }
       : undefined,
+    federation: config.federation,
   });
   return {
     gateway,

@@ -60,6 +60,8 @@ export interface GatewayOptions {
   readonly trustedDocuments?:
     | { readonly documents: ReadonlyMap<string, string>; readonly allowUntrusted: boolean }
     | undefined;
+  /** --federation: the Apollo Federation 2 subgraph schema (createSubgraphSchema). */
+  readonly federation?: boolean | undefined;
 }
 
 export interface Gateway {
@@ -147,6 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     tracing: options.tracing,
     queryLimits,
     clusterCount: registry.clients.length,
+    federation: options.federation === true,
   });
   const handler = createGraphQLHandler({
     apollo,

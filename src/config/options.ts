@@ -547,6 +547,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: SERVE,
     help: 'development mode of --trusted-documents: run documents outside the manifest too (GraphiQL), logging each',
   },
+  {
+    name: 'federation',
+    kind: 'boolean',
+    group: 'Server',
+    commands: SERVE,
+    help: 'serve an Apollo Federation 2 subgraph schema: @key(fields: "id") on every Node type, _service and _entities',
+  },
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((o) => [o.name, o]));

@@ -61,6 +61,8 @@ export interface ServeConfig {
   readonly trustedDocumentsFile: string | undefined;
   /** --allow-untrusted-documents (development mode; needs --trusted-documents). */
   readonly allowUntrustedDocuments: boolean;
+  /** --federation: serve the Apollo Federation 2 subgraph schema. */
+  readonly federation: boolean;
 }
 
 export interface SimulateConfig {
@@ -419,6 +421,7 @@ function serveConfig(r: Reader): ServeConfig {
     logLevel: r.str('log-level'),
     trustedDocumentsFile,
     allowUntrustedDocuments: r.flag('allow-untrusted-documents'),
+    federation: r.flag('federation'),
   });
 }
 

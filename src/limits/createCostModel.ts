@@ -99,6 +99,20 @@ export function createCostModel(clusterCount: number): CostModel {
     ['Manifest.image', one],
     ['ImageLocation.imageStreamImage', one],
     ['Query.node', { calls: (a) => nodeCalls(a['id']) }],
+    // --federation: each representation is loaded as node(id) would load its id.
+    [
+      'Query._entities',
+      {
+        calls: (a) =>
+          Array.isArray(a['representations'])
+            ? a['representations'].reduce(
+                (sum: number, r) => sum + nodeCalls((r as { id?: unknown } | null)?.id),
+                0,
+              )
+            : 0,
+        size: (a) => lengthOf(a['representations']),
+      },
+    ],
     [
       'Query.nodes',
       {

@@ -113,6 +113,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'label-bytes': { base: ['simulate'], value: '100' },
   'trusted-documents': { base: ['--demo'], value: 'persisted-documents.json' },
   'allow-untrusted-documents': { base: ['--demo', '--trusted-documents', 'manifest.json'] },
+  federation: { base: ['--demo'] },
 };
 
 describe('parseConfig: every flag has an environment variable', () => {

@@ -52,6 +52,8 @@ export interface StackOptions {
   /** Listener timeouts and caps (defaults: the flags' defaults). */
   readonly http?: GatewayOptions['http'];
   readonly corsOrigins?: readonly string[];
+  /** --federation. */
+  readonly federation?: boolean;
   /** --trusted-documents (and --allow-untrusted-documents). */
   readonly trustedDocuments?: GatewayOptions['trustedDocuments'];
   /** A content cache shared by every request of this gateway (closed with it). */
@@ -155,6 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     corsOrigins: options.corsOrigins,
     trustedDocuments: options.trustedDocuments,
+    federation: options.federation,
     cache: options.cache,
     cacheMutableTtlMs: options.cacheMutableTtlMs,
     authzCacheTtlMs: options.authzCacheTtlMs,

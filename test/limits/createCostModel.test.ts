@@ -105,4 +105,23 @@ describe('the static cost model', () => {
     expect(size('Cluster.namespaces', { first: 3 })).toBe(3);
     expect(size('Cluster.namespaces', { first: -3 })).toBe(DEFAULT_PAGE_SIZE);
   });
+
+  it('counts federation representations as node ids, the dearest type for a forged one', () => {
+    const image = encodeNodeId({
+      type: 'Image',
+      cluster: 'east',
+      digest: `sha256:${'a'.repeat(64)}`,
+    });
+    const cluster = encodeNodeId({ type: 'Cluster', cluster: 'east' });
+    const representations = [
+      { __typename: 'Image', id: image },
+      { __typename: 'Cluster', id: cluster },
+      { __typename: 'Image' },
+      null,
+      'x',
+    ];
+    expect(calls('Query._entities', { representations })).toBe(2 + 0 + 2 + 2 + 2);
+    expect(size('Query._entities', { representations })).toBe(5);
+    expect(calls('Query._entities', { representations: {} })).toBe(0);
+  });
 });
