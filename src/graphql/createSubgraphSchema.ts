@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { Kind, parse, type DefinitionNode, type DocumentNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { badUserInput } from '../errors.js';
+import { isRecord } from '../isRecord.js';
 import { loadNode, type NodeModel } from '../resolvers/node.js';
 import { decodeNodeId, type NodeType } from '../resolvers/nodeId.js';
 import type { Resolvers } from '../generated/graphql.js';
@@ -92,7 +93,10 @@ export async function createSubgraphSchema(
     typeDefs: subgraphTypeDefs(schemaText),
     resolvers: withReferences as ResolverMap,
   });
-  // At most --max-refs representations per call, as nodes(ids) and imageStreamImages(refs).
+  // At most --max-refs representations per call, as nodes(ids) and imageStreamImages(refs), and
+  // each one an object naming an entity type: @apollo/subgraph answers any other __typename (or
+  // none, or a scalar) with a bare error that would leave as INTERNAL_SERVER_ERROR.
+  const entityNames: ReadonlySet<string> = new Set(ENTITY_TYPES);
   const entities = schema.getQueryType()?.getFields()['_entities'];
   const resolve = entities?.resolve;
   if (!entities || !resolve) throw new Error('invariant: the subgraph schema has no _entities');
@@ -102,6 +106,14 @@ export async function createSubgraphSchema(
       throw badUserInput(
         `Argument "representations" takes at most ${ctx.limits.maxRefs} items; got ${count}.`,
       );
+    const representations = Array.isArray(args.representations) ? args.representations : [];
+    representations.forEach((r: unknown, i) => {
+      const typename = isRecord(r) && !Array.isArray(r) ? r['__typename'] : undefined;
+      if (typeof typename !== 'string' || !entityNames.has(typename))
+        throw badUserInput(
+          `Argument "representations[${i}]" must be an object whose "__typename" is an entity type (${ENTITY_TYPES.join(', ')}) and whose "id" is its Node id.`,
+        );
+    });
     return resolve(root, args, ctx, info);
   };
   return schema;

@@ -112,6 +112,32 @@ describe('--federation: an Apollo Federation 2 subgraph', () => {
     expect(stack.loaderBatches('imageStream').reduce((a, b) => a + b, 0)).toBe(1);
   });
 
+  it('refuses a representation that names no entity type with BAD_USER_INPUT, before any upstream call', async () => {
+    for (const representation of [
+      { __typename: 'Secret', id: IMAGE_ID },
+      { __typename: 'Query' },
+      { __typename: 'ImageStreamConnection', id: IMAGE_ID },
+      { __typename: '__proto__', id: IMAGE_ID },
+      { __typename: 'image', id: IMAGE_ID },
+      { __typename: ['Image'], id: IMAGE_ID },
+      { id: IMAGE_ID },
+      'Image',
+      1,
+      [IMAGE_ID],
+    ]) {
+      stack.resetCounts();
+      const { body } = await stack.gql(ENTITIES, {
+        representations: [{ __typename: 'Image', id: IMAGE_ID }, representation],
+      });
+      expect(body.data ?? null, JSON.stringify(representation)).toBeNull();
+      expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.message).toMatch(
+        /^Argument "representations\[1\]" must be an object whose "__typename" is an entity type/,
+      );
+      expect(stack.sims['east']?.count()).toBe(0);
+    }
+  });
+
   it('bounds representations by --max-refs and counts them in the query cost', async () => {
     stack.resetCounts();
     const many = Array.from({ length: 501 }, () => ({ __typename: 'Image', id: IMAGE_ID }));
