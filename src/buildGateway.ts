@@ -4,6 +4,7 @@ import { readSigningKey } from './cache/readSigningKey.js';
 import { createClusterRegistry } from './clusters/createClusterRegistry.js';
 import type { ServeConfig } from './config/parseConfig.js';
 import { createGateway, type Gateway } from './createGateway.js';
+import { readTrustedDocuments } from './http/readTrustedDocuments.js';
 import { EXAMPLE_QUERY } from './exampleQuery.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics/createMetrics.js';
@@ -90,6 +91,13 @@ export async function buildGateway(
     corsOrigins: config.corsOrigins,
     separateMetrics: config.metricsPort !== undefined,
     shutdownGraceMs: config.shutdownGraceMs,
+    trustedDocuments: config.trustedDocumentsFile
+      ? {
+          documents: readTrustedDocuments(config.trustedDocumentsFile),
+          allowUntrusted: config.allowUntrustedDocuments,
+        }
+      : undefined,
+    federation: config.federation,
   });
   return {
     gateway,

@@ -12,6 +12,7 @@ import { GatewayError } from './errors.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
 import { loadGraphiQLAssets } from './graphiqlPage.js';
 import { createGraphQLHandler } from './http/createGraphQLHandler.js';
+import { createTrustedDocumentGate } from './http/createTrustedDocumentGate.js';
 import {
   createHttpServer,
   type ConnectionLimits,
@@ -66,6 +67,15 @@ export interface GatewayOptions {
         readonly watchTimeoutSeconds?: number | undefined;
       }
     | undefined;
+  /**
+   * --trusted-documents: only these documents (sha256 hex → text) run; `allowUntrusted` is the
+   * development mode that runs others too, logging each.
+   */
+  readonly trustedDocuments?:
+    | { readonly documents: ReadonlyMap<string, string>; readonly allowUntrusted: boolean }
+    | undefined;
+  /** --federation: the Apollo Federation 2 subgraph schema (createSubgraphSchema). */
+  readonly federation?: boolean | undefined;
 }
 
 export interface Gateway {
@@ -185,12 +195,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     tracing: options.tracing,
     queryLimits,
     clusterCount: registry.clients.length,
+    federation: options.federation === true,
   });
   const handler = createGraphQLHandler({
     apollo,
     logger,
     maxTokens: queryLimits.maxTokens,
     maxResponseBytes: options.http?.maxResponseBytes ?? defaultOf('max-response-bytes'),
+    trustedDocuments: options.trustedDocuments
+      ? createTrustedDocumentGate({ ...options.trustedDocuments, logger })
+      : undefined,
     createContext: (identity, clientSignal) =>
       createContext({
         requestId: identity.requestId,

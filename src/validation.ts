@@ -105,3 +105,62 @@ export function checkPageSize(
   }
   return value;
 }
+
+/** How much text `search` takes (a DNS-1123 subdomain's length). */
+export const MAX_SEARCH_LENGTH = 253;
+
+/** A search text: 1 to 253 characters, no control characters; returned lowercased. */
+export function checkSearch(value: string, argument = 'search'): string {
+  let control = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code <= 0x1f || code === 0x7f) control = true;
+  }
+  if (value.length === 0 || value.length > MAX_SEARCH_LENGTH || control) {
+    throw badUserInput(
+      `Argument "${argument}" must be 1 to ${MAX_SEARCH_LENGTH} characters without control characters; got ${shown(value)}.`,
+    );
+  }
+  return value.toLowerCase();
+}
+
+export const MAX_LABEL_SELECTOR_LENGTH = 1024;
+const LABEL_NAME = '[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+const LABEL_KEY = `(?:[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?/)?${LABEL_NAME}`;
+const LABEL_VALUE = `(?:${LABEL_NAME})?`;
+const LABEL_SET = `${LABEL_VALUE}(?:[ ]*,[ ]*${LABEL_VALUE})*`;
+/** One requirement of a label selector (apimachinery labels.Parse; spaces, never other blanks). */
+const LABEL_REQUIREMENT = new RegExp(
+  `^[ ]*(?:![ ]*${LABEL_KEY}|${LABEL_KEY}(?:[ ]*(?:==|=|!=)[ ]*${LABEL_VALUE}|[ ]+(?:in|notin)[ ]*\\([ ]*${LABEL_SET}[ ]*\\))?)[ ]*$`,
+);
+
+/**
+ * A Kubernetes label selector, checked before it is sent (the API server would answer 400 for
+ * a malformed one; checking here names the argument and spares the call): comma-separated
+ * `key`, `!key`, `key=value`, `key==value`, `key!=value`, `key in (a,b)`, `key notin (a,b)`.
+ */
+export function checkLabelSelector(value: string, argument = 'labelSelector'): string {
+  const fail = (): never => {
+    throw badUserInput(
+      `Argument "${argument}" must be a label selector of at most ${MAX_LABEL_SELECTOR_LENGTH} characters: comma-separated key, !key, key=value, key!=value, key in (a,b) or key notin (a,b); got ${shown(value)}.`,
+    );
+  };
+  if (value.length === 0 || value.length > MAX_LABEL_SELECTOR_LENGTH) fail();
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === '(') depth += 1;
+    else if (ch === ')') depth -= 1;
+    if (depth < 0 || depth > 1) fail();
+    if (ch === ',' && depth === 0) {
+      parts.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) fail();
+  parts.push(value.slice(start));
+  if (!parts.every((part) => LABEL_REQUIREMENT.test(part))) fail();
+  return value;
+}

@@ -3,7 +3,9 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FindAStreamDocument,
   ImageLayersAndConfigDocument,
+  ListMyNamespacesDocument,
   ImageSignaturesDocument,
   ManifestListPlatformsDocument,
   TagHistoryDocument,
@@ -31,6 +33,23 @@ async function execute<R, V>(document: TypedDocumentNode<R, V>, vars: V): Promis
 }
 
 describe('the example operations as typed documents (codegen client preset)', () => {
+  it('ListMyNamespaces', async () => {
+    const data = await execute(ListMyNamespacesDocument, variables['ListMyNamespaces'] as never);
+    expect(data.clusters.map((c) => c.name)).toEqual(['east', 'west']);
+    const east = data.clusters[0]?.namespaces;
+    expect(east?.totalCount).toBe(8);
+    expect(east?.edges.map((e) => e.node.name)).toContain('openshift');
+    expect(east?.edges[0]?.node.displayName).toBe('The apps project');
+  });
+
+  it('FindAStream', async () => {
+    const data = await execute(FindAStreamDocument, variables['FindAStream'] as never);
+    const streams = data.cluster?.imageStreams.edges.map((e) => e.node) ?? [];
+    expect(streams.map((s) => `${s.namespace}/${s.name}`)).toEqual(['openshift/python']);
+    const latest = streams[0]?.tags.find((t) => t.name === 'latest');
+    expect(latest?.history[0]?.imageStreamImage?.image.totalLayerSize).toBe(347478492);
+  });
+
   it('ImageLayersAndConfig', async () => {
     const data = await execute(
       ImageLayersAndConfigDocument,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkLabelSelector,
   checkNamespace,
+  checkSearch,
   checkPageSize,
   parseImageStreamImageName,
   parseImageStreamTagName,
@@ -62,5 +64,58 @@ describe('validation', () => {
       'Argument "first" must be an integer from 1 to 500; got 0.',
     );
     expect(() => checkPageSize(501, 500, 50)).toThrow(/got 501/);
+  });
+});
+
+describe('checkSearch and checkLabelSelector', () => {
+  it('lowercases a search and bounds it', () => {
+    expect(checkSearch('RuBy')).toBe('ruby');
+    expect(checkSearch('é東🙂')).toBe('é東🙂');
+    expect(checkSearch('x'.repeat(253))).toHaveLength(253);
+    for (const bad of ['', 'x'.repeat(254), 'a\u0000', 'a\u007f', 'a\nb']) {
+      expect(() => checkSearch(bad)).toThrow(/^Argument "search" must be 1 to 253 characters/);
+    }
+  });
+
+  it('takes the label selectors the API server parses', () => {
+    for (const ok of [
+      'app',
+      '!app',
+      'app=ruby',
+      'app==ruby',
+      'app!=ruby',
+      'app=',
+      'app.kubernetes.io/name=web',
+      'tier in (web, api)',
+      'tier notin (web)',
+      'tier in ()',
+      ' app = ruby , !legacy ',
+    ]) {
+      expect(checkLabelSelector(ok)).toBe(ok);
+    }
+  });
+
+  it('refuses what the API server would refuse, and more than 1024 characters', () => {
+    for (const bad of [
+      '',
+      ',',
+      'app=ruby,',
+      '-app',
+      'App/x=y',
+      'app=ruby sample',
+      'app=-ruby',
+      'tier in web',
+      'tier in (web',
+      'tier in ((web))',
+      'app=ruby\t',
+      'app>1',
+      `app=${'v'.repeat(64)}`,
+      `${'k'.repeat(1020)}=v`,
+      Array.from({ length: 600 }, () => 'a').join(','),
+    ]) {
+      expect(() => checkLabelSelector(bad), bad).toThrow(
+        /^Argument "labelSelector" must be a label selector of at most 1024 characters/,
+      );
+    }
   });
 });

@@ -6,14 +6,19 @@ import { GraphiQL } from 'graphiql';
 import 'graphiql/graphiql.css';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
+import findAStream from '../examples/FindAStream.graphql';
 import imageLayersAndConfig from '../examples/ImageLayersAndConfig.graphql';
+import listMyNamespaces from '../examples/ListMyNamespaces.graphql';
 import imageSignatures from '../examples/ImageSignatures.graphql';
 import manifestListPlatforms from '../examples/ManifestListPlatforms.graphql';
 import tagHistory from '../examples/TagHistory.graphql';
 import variables from '../examples/variables.json';
 import whereDoesADigestRun from '../examples/WhereDoesADigestRun.graphql';
 
+// Exploration starts from nothing: clusters and namespaces, then streams, tags and images.
 const examples: [keyof typeof variables, string][] = [
+  ['ListMyNamespaces', listMyNamespaces],
+  ['FindAStream', findAStream],
   ['ImageLayersAndConfig', imageLayersAndConfig],
   ['ManifestListPlatforms', manifestListPlatforms],
   ['ImageSignatures', imageSignatures],

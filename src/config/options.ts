@@ -543,6 +543,28 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 0,
     help: 'extra label bytes per generated image (large payloads)',
   },
+  {
+    name: 'trusted-documents',
+    kind: 'string',
+    group: 'Server',
+    commands: SERVE,
+    value: 'FILE',
+    help: 'run only the documents of this persisted-documents manifest (sha256 → document, as the codegen client preset writes it), by hash; refuse any other',
+  },
+  {
+    name: 'allow-untrusted-documents',
+    kind: 'boolean',
+    group: 'Server',
+    commands: SERVE,
+    help: 'development mode of --trusted-documents: run documents outside the manifest too (GraphiQL), logging each',
+  },
+  {
+    name: 'federation',
+    kind: 'boolean',
+    group: 'Server',
+    commands: SERVE,
+    help: 'serve an Apollo Federation 2 subgraph schema: @key(fields: "id") on every Node type, _service and _entities',
+  },
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((o) => [o.name, o]));

@@ -59,6 +59,12 @@ export interface ServeConfig {
   readonly otlpEndpoint: string | undefined;
   readonly demoLatencyMs: number;
   readonly logLevel: string;
+  /** --trusted-documents: the manifest file; every document is allowed when absent. */
+  readonly trustedDocumentsFile: string | undefined;
+  /** --allow-untrusted-documents (development mode; needs --trusted-documents). */
+  readonly allowUntrustedDocuments: boolean;
+  /** --federation: serve the Apollo Federation 2 subgraph schema. */
+  readonly federation: boolean;
 }
 
 export interface SimulateConfig {
@@ -370,6 +376,9 @@ function serveConfig(r: Reader): ServeConfig {
     throw new ConfigError(`${r.source('metrics-host')} needs --metrics-port`);
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port)
     throw new ConfigError(`--metrics-port must differ from --port (both ${port})`);
+  const trustedDocumentsFile = r.optionalStr('trusted-documents');
+  if (r.flag('allow-untrusted-documents') && trustedDocumentsFile === undefined)
+    throw new ConfigError(`${r.source('allow-untrusted-documents')} needs --trusted-documents`);
   return Object.freeze({
     command: 'serve',
     source,
@@ -413,6 +422,9 @@ function serveConfig(r: Reader): ServeConfig {
     otlpEndpoint: httpUrl(r, 'otlp-endpoint'),
     demoLatencyMs: r.int('latency-ms'),
     logLevel: r.str('log-level'),
+    trustedDocumentsFile,
+    allowUntrustedDocuments: r.flag('allow-untrusted-documents'),
+    federation: r.flag('federation'),
   });
 }
 

@@ -17,6 +17,7 @@ import { extraErrorsPlugin } from './plugins/extraErrorsPlugin.js';
 import { loggingPlugin } from './plugins/loggingPlugin.js';
 import { metricsPlugin } from './plugins/metricsPlugin.js';
 import { tracingPlugin } from './plugins/tracingPlugin.js';
+import { createSubgraphSchema } from './createSubgraphSchema.js';
 import { queriesOnly } from './queriesOnly.js';
 
 export interface ApolloOptions {
@@ -26,6 +27,8 @@ export interface ApolloOptions {
   readonly queryLimits: QueryLimits;
   /** Configured clusters: the cost of a fan-out to every cluster depends on it. */
   readonly clusterCount: number;
+  /** Serve the Apollo Federation 2 subgraph schema (--federation). */
+  readonly federation?: boolean | undefined;
 }
 
 const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
@@ -51,9 +54,12 @@ export async function createApolloServer(
     ...(options.tracing ? [tracingPlugin(options.tracing)] : []),
     loggingPlugin,
   ];
+  const schemaText = readFileSync(SCHEMA_FILE, 'utf8');
+  const schema = options.federation
+    ? { schema: await createSubgraphSchema(schemaText, resolvers) }
+    : { typeDefs: schemaText, resolvers };
   const apollo = new ApolloServer<GatewayContext>({
-    typeDefs: readFileSync(SCHEMA_FILE, 'utf8'),
-    resolvers,
+    ...schema,
     // Without introspection, no message may name a field or type the caller did not (graphql-js
     // suggests them in variable errors too, which GraphQL Armor's rule does not reach).
     formatError: queryLimits.introspection

@@ -5,6 +5,7 @@ import type { GatewayContext } from '../context.js';
 import type { Logger } from '../logger.js';
 import { checkQuery } from '../limits/createQueryLimits.js';
 import { callerIdentityOf, type CallerIdentity } from './callerIdentity.js';
+import type { GatedRequest, GateOutcome } from './createTrustedDocumentGate.js';
 import { refuse } from './refusal.js';
 
 export interface GraphQLHandlerOptions {
@@ -18,6 +19,8 @@ export interface GraphQLHandlerOptions {
   readonly maxTokens: number;
   /** A larger response is replaced by an error, so one query cannot make the process buffer gigabytes. */
   readonly maxResponseBytes: number;
+  /** With --trusted-documents: only the manifest's documents run (createTrustedDocumentGate). */
+  readonly trustedDocuments?: ((request: GatedRequest) => GateOutcome) | undefined;
 }
 
 /** The part of a raw request target after `?`, without parsing the rest (which may be hostile). */
@@ -53,11 +56,27 @@ export function createGraphQLHandler(
   return async (request, reply) => {
     const identity = callerIdentityOf(request.headers);
     void reply.header('x-request-id', identity.requestId);
-    const body = request.method === 'POST' ? request.body : undefined;
+    let body = request.method === 'POST' ? request.body : undefined;
+    let search = searchOf(request.url);
+    // Trusted documents first: a document named by hash is replaced by the manifest's text, which
+    // then passes every check below like any query.
+    if (options.trustedDocuments) {
+      const outcome = options.trustedDocuments({
+        method: request.method,
+        body,
+        search,
+        requestId: identity.requestId,
+      });
+      if (!outcome.ok) return refuse(reply, 400, outcome.message, outcome.reason);
+      body = outcome.body;
+      search = outcome.search;
+    }
     const query =
       request.method === 'POST'
         ? (body as { query?: unknown } | null | undefined)?.query
-        : (request.query as Record<string, unknown> | undefined)?.['query'];
+        : options.trustedDocuments
+          ? (new URLSearchParams(search.slice(1)).get('query') ?? undefined)
+          : (request.query as Record<string, unknown> | undefined)?.['query'];
     if (typeof query === 'string' && !withinTokenLimit.has(query)) {
       const refused = checkQuery(query, options.maxTokens);
       if (refused) return refuse(reply, 400, refused.error.message, refused.reason);
@@ -66,7 +85,7 @@ export function createGraphQLHandler(
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method,
       headers: headerMapOf(request),
-      search: searchOf(request.url),
+      search,
       body,
     };
     const response = await options.apollo.executeHTTPGraphQLRequest({

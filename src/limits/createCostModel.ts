@@ -1,3 +1,5 @@
+import { SEARCH_PAGES } from '../resolvers/entryPoints.js';
+import { decodeNodeId } from '../resolvers/nodeId.js';
 import { DEFAULT_PAGE_SIZE } from '../validation.js';
 
 /** Coerced argument values of one field, as the resolver will receive them. */
@@ -19,6 +21,20 @@ export type CostModel = ReadonlyMap<string, FieldCost>;
 
 const distinctCount = (value: unknown): number => (Array.isArray(value) ? new Set(value).size : 0);
 const lengthOf = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
+
+/**
+ * What loading one Node id asks the API servers: nothing for a Cluster, the location scan and the
+ * image for an Image (at least two; the budget bounds the scan's pages), one read otherwise. An
+ * id the resolver refuses counts as the most expensive type, never less.
+ */
+function nodeCalls(id: unknown): number {
+  try {
+    const { type } = decodeNodeId(typeof id === 'string' ? id : '');
+    return type === 'Cluster' ? 0 : type === 'Image' ? 2 : 1;
+  } catch {
+    return 2;
+  }
+}
 
 /**
  * The static cost model: every image, stream, tag or cluster status the API servers are asked
@@ -66,12 +82,46 @@ export function createCostModel(clusterCount: number): CostModel {
     ['Cluster.status', one],
     ['Cluster.imageStreamImage', one],
     ['Cluster.imageStream', one],
-    ['Cluster.imageStreams', page],
+    // A search reads up to SEARCH_PAGES pages of the API to fill one page.
+    [
+      'Cluster.imageStreams',
+      {
+        ...page,
+        calls: (a) => (a['search'] === undefined || a['search'] === null ? 1 : SEARCH_PAGES),
+      },
+    ],
+    // The projects list, and the core namespaces when the project API is absent or refused.
+    ['Cluster.namespaces', { ...page, calls: () => 2 }],
     ['Cluster.imageStreamTag', one],
     ['ImageStreamImage.stream', one],
     ['TagEvent.imageStreamImage', one],
     ['Image.platform', one],
     ['Manifest.image', one],
     ['ImageLocation.imageStreamImage', one],
+    ['Query.node', { calls: (a) => nodeCalls(a['id']) }],
+    // --federation: each representation is loaded as node(id) would load its id.
+    [
+      'Query._entities',
+      {
+        calls: (a) =>
+          Array.isArray(a['representations'])
+            ? a['representations'].reduce(
+                (sum: number, r) => sum + nodeCalls((r as { id?: unknown } | null)?.id),
+                0,
+              )
+            : 0,
+        size: (a) => lengthOf(a['representations']),
+      },
+    ],
+    [
+      'Query.nodes',
+      {
+        calls: (a) =>
+          Array.isArray(a['ids'])
+            ? a['ids'].reduce((sum: number, id) => sum + nodeCalls(id), 0)
+            : 0,
+        size: (a) => lengthOf(a['ids']),
+      },
+    ],
   ]);
 }

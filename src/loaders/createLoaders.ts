@@ -19,6 +19,7 @@ import type {
   ImageStreamImage,
   ImageStreamList,
   ImageStreamTag,
+  ProjectList,
 } from '../upstream/types.js';
 import { createImageStreamImageBatch } from './createImageStreamImageBatch.js';
 import {
@@ -52,6 +53,11 @@ export interface Loaders {
   readonly imageStreamTag: DataLoader<TagKey, ImageStreamTag, string>;
   /** Pages of a namespace's image streams. */
   readonly imageStreamPage: DataLoader<StreamPageKey, ImageStreamList, string>;
+  /**
+   * The namespaces the caller can see on a cluster: OpenShift's projects (each user sees its
+   * own), or where the project API is absent (404) or refused (403), the core namespaces.
+   */
+  readonly namespaces: DataLoader<string, ProjectList, string>;
   /** Where a digest is tagged, per cluster, each cluster within its own deadline. */
   readonly imageLocations: DataLoader<LocationKey, readonly FoundLocation[], string>;
 }
@@ -185,13 +191,29 @@ export function createLoaders(options: LoaderOptions): Loaders {
     imageStreamPage: new DataLoader(
       perKey('imageStreamPage', observer, (key: StreamPageKey) =>
         clientOf(key.cluster).listImageStreams(
-          key.namespace,
-          { limit: key.limit, continueToken: key.continueToken || undefined },
+          key.namespace || undefined,
+          {
+            limit: key.limit,
+            continueToken: key.continueToken || undefined,
+            labelSelector: key.labelSelector || undefined,
+          },
           call,
         ),
       ),
       { cacheKeyFn: streamPageCacheKey },
     ),
     imageLocations: new DataLoader(imageLocations, { cacheKeyFn: locationCacheKey }),
+    namespaces: new DataLoader(
+      perKey('namespaces', observer, async (cluster: string) => {
+        const client = clientOf(cluster);
+        try {
+          return await client.listProjects(call);
+        } catch (err) {
+          const status = err instanceof GatewayError ? err.upstream?.status : undefined;
+          if (status !== 404 && status !== 403) throw err;
+          return client.listNamespaces(call);
+        }
+      }),
+    ),
   };
 }

@@ -45,10 +45,13 @@ export const imageStreamTagName = (k: TagKey): string => `${k.stream}:${k.tag}`;
 /** One page of a namespace's image streams (limit/continue). */
 export interface StreamPageKey {
   readonly cluster: string;
+  /** The namespace to list; '' lists every namespace (cluster-wide). */
   readonly namespace: string;
   readonly limit: number;
   /** The API's continue token ('' for the first page). */
   readonly continueToken: string;
+  /** A checked label selector ('' or absent: none). */
+  readonly labelSelector?: string | undefined;
 }
 
 /** Where a digest is tagged on one cluster: over the named namespaces, or cluster-wide. */
@@ -59,6 +62,6 @@ export interface LocationKey {
 }
 
 export const streamPageCacheKey = (k: StreamPageKey): string =>
-  `${k.cluster}\0${k.namespace}\0${k.limit}\0${k.continueToken}`;
+  `${k.cluster}\0${k.namespace}\0${k.limit}\0${k.continueToken}\0${k.labelSelector ?? ''}`;
 export const locationCacheKey = (k: LocationKey): string =>
   `${k.cluster}\0${k.digest}\0${k.namespaces === undefined ? '*' : k.namespaces.join(',')}`;

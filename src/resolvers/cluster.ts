@@ -5,6 +5,8 @@ import {
   imageStreamsOf,
   imageStreamTagOf,
 } from './entryPoints.js';
+import { namespacesOf } from './namespace.js';
+import { encodeNodeId } from './nodeId.js';
 
 export const Cluster: ClusterResolvers = {
   name: (c) => c.name,
@@ -13,8 +15,13 @@ export const Cluster: ClusterResolvers = {
   imageStreamImage: (c, args, ctx) => imageStreamImageOf(ctx, c.name, args.namespace, args.name),
   imageStream: (c, args, ctx) => imageStreamOf(ctx, c.name, args.namespace, args.name),
   imageStreams: (c, args, ctx) =>
-    imageStreamsOf(ctx, c.name, args.namespace, args.first, args.after),
+    imageStreamsOf(ctx, c.name, args.namespace, args.first, args.after, {
+      search: args.search,
+      labelSelector: args.labelSelector,
+    }),
   imageStreamTag: (c, args, ctx) => imageStreamTagOf(ctx, c.name, args.namespace, args.name),
+  id: (c) => encodeNodeId({ type: 'Cluster', cluster: c.name }),
+  namespaces: (c, args, ctx) => namespacesOf(ctx, c.name, args.first, args.after, args.search),
 };
 
 export const ClusterStatus: ClusterStatusResolvers = {

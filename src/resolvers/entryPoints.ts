@@ -1,7 +1,9 @@
 import type { GatewayContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import {
+  checkLabelSelector,
   checkNamespace,
+  checkSearch,
   checkPageSize,
   checkStreamName,
   DEFAULT_PAGE_SIZE,
@@ -27,7 +29,15 @@ interface Cursor {
   readonly c: string;
   /** How many items of that page come before the next edge. */
   readonly s: number;
+  /**
+   * How many items of the whole list come before that page, when known (for totalCount). Only
+   * the count shown to the caller depends on it: a forged one misleads its forger alone.
+   */
+  readonly o?: number;
 }
+
+/** The most items a list can hold for totalCount's arithmetic (a forged `o` stays exact). */
+const MAX_OFFSET = 1_000_000_000;
 
 function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
@@ -48,9 +58,13 @@ function decodeCursor(value: string, maxPageSize: number): Cursor {
       /^[A-Za-z0-9+/=_-]*$/.test(parsed.c) &&
       Number.isInteger(parsed.s) &&
       (parsed.s ?? -1) >= 0 &&
-      (parsed.s ?? 0) <= maxPageSize
+      (parsed.s ?? 0) <= maxPageSize &&
+      (parsed.o === undefined ||
+        (Number.isInteger(parsed.o) && parsed.o >= 0 && parsed.o <= MAX_OFFSET))
     ) {
-      return { c: parsed.c, s: parsed.s as number };
+      return parsed.o === undefined
+        ? { c: parsed.c, s: parsed.s as number }
+        : { c: parsed.c, s: parsed.s as number, o: parsed.o };
     }
   } catch {
     // falls through
@@ -84,38 +98,115 @@ export async function imageStreamOf(
   return { cluster, wire: await ctx.loaders.imageStream.load(streamKey(cluster, namespace, name)) };
 }
 
-/** A Relay page over the API's limit/continue; cursors carry the continue token and an offset. */
+/** With `search`, how many API pages one call reads at most, and how large each is. */
+export const SEARCH_PAGES = 10;
+export const SEARCH_PAGE_SIZE = 500;
+
+/** What Cluster.imageStreams adds to the plain listing. */
+export interface StreamListFilter {
+  readonly search?: string | null | undefined;
+  readonly labelSelector?: string | null | undefined;
+}
+
+/**
+ * A Relay page over the API's limit/continue; cursors carry the continue token, an offset in
+ * that page, and how many items came before it (for totalCount). A namespace of null lists every
+ * namespace. A label selector goes to the API; a search is the gateway's (the API has none): it
+ * reads pages of SEARCH_PAGE_SIZE (or the largest page size allowed, when smaller), at most
+ * SEARCH_PAGES per call, keeping the names that contain the text, so a page may end short with
+ * hasNextPage true.
+ */
 export async function imageStreamsOf(
   ctx: GatewayContext,
   clusterArg: string | null | undefined,
-  namespaceArg: string,
+  namespaceArg: string | null | undefined,
   firstArg: number | null | undefined,
   after: string | null | undefined,
+  filter: StreamListFilter = {},
 ): Promise<ImageStreamConnectionModel> {
   const { name: cluster } = ctx.clusters.resolve(clusterArg);
-  const namespace = checkNamespace(namespaceArg);
+  const namespace =
+    namespaceArg === null || namespaceArg === undefined ? '' : checkNamespace(namespaceArg);
   const first = checkPageSize(firstArg, ctx.limits.maxPageSize, DEFAULT_PAGE_SIZE);
-  const start = after ? decodeCursor(after, ctx.limits.maxPageSize) : { c: '', s: 0 };
-  const list = await ctx.loaders.imageStreamPage.load({
-    cluster,
-    namespace,
-    limit: start.s + first,
-    continueToken: start.c,
-  });
-  const items = (list.items ?? []).slice(start.s);
-  const edges = items.map((wire, i) => {
-    // Later fields (ImageStreamImage.stream) read these from the loader instead of refetching.
-    ctx.loaders.imageStream.prime(streamKey(cluster, namespace, wire.metadata.name ?? ''), wire);
-    return { cursor: encodeCursor({ c: start.c, s: start.s + i + 1 }), node: { cluster, wire } };
-  });
-  const next = list.metadata?.continue;
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: Boolean(next),
-      endCursor: next ? encodeCursor({ c: next, s: 0 }) : (edges.at(-1)?.cursor ?? null),
-    },
-  };
+  const search =
+    filter.search === null || filter.search === undefined ? undefined : checkSearch(filter.search);
+  const labelSelector =
+    filter.labelSelector === null || filter.labelSelector === undefined
+      ? undefined
+      : checkLabelSelector(filter.labelSelector);
+  const start: Cursor = after ? decodeCursor(after, ctx.limits.maxPageSize) : { c: '', s: 0, o: 0 };
+  const edges: { cursor: string; node: ImageStreamModel }[] = [];
+  // Without search, one page of `first` items from the cursor; with it, fixed-size pages.
+  // (a cursor's offset is at most the largest page, so search pages are never larger).
+  const pageSize =
+    search === undefined
+      ? first
+      : Math.max(first, Math.min(SEARCH_PAGE_SIZE, ctx.limits.maxPageSize));
+  let position: Cursor = start;
+  let reads = 0;
+  let next: string | undefined;
+  let totalCount: number | null = null;
+  for (;;) {
+    const list = await ctx.loaders.imageStreamPage.load({
+      cluster,
+      namespace,
+      limit: position.s + pageSize,
+      continueToken: position.c,
+      labelSelector,
+    });
+    reads += 1;
+    const raw = list.items ?? [];
+    next = list.metadata?.continue || undefined;
+    const remaining = list.metadata?.remainingItemCount;
+    totalCount =
+      search !== undefined || position.o === undefined
+        ? null
+        : next === undefined
+          ? position.o + raw.length
+          : remaining === undefined
+            ? null
+            : position.o + raw.length + remaining;
+    let index = position.s;
+    for (; index < raw.length && edges.length < first; index++) {
+      const wire = raw[index] as (typeof raw)[number];
+      const name = wire.metadata.name ?? '';
+      if (search !== undefined && !name.toLowerCase().includes(search)) continue;
+      // Later fields (ImageStreamImage.stream) read these from the loader instead of refetching.
+      ctx.loaders.imageStream.prime(
+        streamKey(cluster, wire.metadata.namespace ?? namespace, name),
+        wire,
+      );
+      edges.push({
+        cursor: encodeCursor({ ...position, s: index + 1 }),
+        node: { cluster, wire },
+      });
+    }
+    if (index < raw.length) {
+      // The page is full before this API page ends: continue inside it.
+      return {
+        edges,
+        pageInfo: { hasNextPage: true, endCursor: encodeCursor({ ...position, s: index }) },
+        totalCount,
+      };
+    }
+    const after: Cursor | undefined =
+      next === undefined
+        ? undefined
+        : position.o === undefined
+          ? { c: next, s: 0 }
+          : { c: next, s: 0, o: Math.min(MAX_OFFSET, position.o + raw.length) };
+    if (!after || edges.length >= first || search === undefined || reads >= SEARCH_PAGES) {
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: after !== undefined,
+          endCursor: after ? encodeCursor(after) : (edges.at(-1)?.cursor ?? null),
+        },
+        totalCount,
+      };
+    }
+    position = after;
+  }
 }
 
 export async function imageStreamTagOf(
@@ -130,5 +221,5 @@ export async function imageStreamTagOf(
   const wire = await ctx.loaders.imageStreamTag.load(
     tagKey(streamKey(cluster, namespace, stream), tag),
   );
-  return { cluster, namespace, stream, wire };
+  return { cluster, namespace, stream, tag, wire };
 }

@@ -1,5 +1,6 @@
 import type { ImageResolvers, LayerResolvers, ManifestResolvers } from '../generated/graphql.js';
 import { keyValues } from './keyValues.js';
+import { encodeNodeId } from './nodeId.js';
 import type { GatewayContext } from '../context.js';
 import { imageKey } from '../loaders/keys.js';
 import type { Image as WireImage } from '../upstream/types.js';
@@ -70,6 +71,10 @@ export const Image: ImageResolvers = {
     const architecture = parent.wire.dockerImageMetadata?.Architecture;
     return os === 'linux' && architecture === args.architecture && !args.variant ? parent : null;
   },
+  // Per (cluster, digest), not per stream: the same image reached through two streams (or as a
+  // manifest-list child and directly) is one object in a client's normalised cache.
+  id: ({ cluster, wire }) =>
+    encodeNodeId({ type: 'Image', cluster, digest: wire.metadata.name ?? '' }),
 };
 
 export const Layer: LayerResolvers = {

@@ -10,6 +10,7 @@ import type {
 import type { GatewayContext } from '../context.js';
 import { imageKey, imageStreamImageName, streamKey } from '../loaders/keys.js';
 import { keyValues } from './keyValues.js';
+import { encodeNodeId } from './nodeId.js';
 import type { ImageStreamImageModel, ImageStreamModel, StreamTagModel } from './models.js';
 
 /** The ImageStreamImage of (cluster, namespace, stream, digest), through the batched loader. */
@@ -43,6 +44,14 @@ export const ImageStreamImage: ImageStreamImageResolvers = {
     cachedAt: m.cachedAt,
   }),
   annotations: (m) => keyValues(m.wire.metadata.annotations),
+  id: (m) =>
+    encodeNodeId({
+      type: 'ImageStreamImage',
+      cluster: m.cluster,
+      namespace: m.namespace,
+      stream: m.stream,
+      digest: m.digest,
+    }),
 };
 
 /** Spec and status tags merged by name (as the ImageTag API does), sorted by name. */
@@ -75,6 +84,13 @@ export const ImageStream: ImageStreamResolvers = {
   publicDockerImageRepository: ({ wire }) => wire.status?.publicDockerImageRepository || null,
   annotations: ({ wire }) => keyValues(wire.metadata.annotations),
   tags: streamTags,
+  id: ({ cluster, wire }) =>
+    encodeNodeId({
+      type: 'ImageStream',
+      cluster,
+      namespace: wire.metadata.namespace ?? '',
+      stream: wire.metadata.name ?? '',
+    }),
 };
 
 export const StreamTag: StreamTagResolvers = {
@@ -118,6 +134,14 @@ export const ImageStreamTag: ImageStreamTagResolvers = {
     stream: t.stream,
     wire: t.wire.image,
   }),
+  id: (t) =>
+    encodeNodeId({
+      type: 'ImageStreamTag',
+      cluster: t.cluster,
+      namespace: t.namespace,
+      stream: t.stream,
+      tag: t.tag,
+    }),
 };
 
 export const ImageLocation: ImageLocationResolvers = {

@@ -12,6 +12,8 @@ import {
   TagEventCondition,
 } from './imageStream.js';
 import { Query } from './query.js';
+import { Node } from './node.js';
+import { Namespace } from './namespace.js';
 import { DateTime, Int64 } from './scalars.js';
 import { Signature, SignatureCondition, SignatureSubject } from './signature.js';
 
@@ -36,4 +38,6 @@ export const resolvers: Resolvers = {
   TagEventCondition,
   ImageStreamTag,
   ImageLocation,
+  Node,
+  Namespace,
 };

@@ -48,6 +48,8 @@ export interface TagEventModel extends StreamCoordinates {
 }
 
 export interface ImageStreamTagModel extends StreamCoordinates {
+  /** The tag asked for (the part of the name after `:`). */
+  readonly tag: string;
   readonly wire: Wire.ImageStreamTag;
 }
 
@@ -62,6 +64,18 @@ export type { ClusterStatus as ClusterStatusModel } from '../context.js';
 export interface ImageStreamConnectionModel {
   readonly edges: readonly { readonly cursor: string; readonly node: ImageStreamModel }[];
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+  readonly totalCount?: number | null | undefined;
+}
+
+export interface NamespaceModel {
+  readonly cluster: string;
+  readonly wire: Wire.Project;
+}
+
+export interface NamespaceConnectionModel {
+  readonly edges: readonly { readonly cursor: string; readonly node: NamespaceModel }[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+  readonly totalCount: number;
 }
 
 export interface KeyValueModel {

@@ -12,6 +12,8 @@ import {
 } from './entryPoints.js';
 import { loadImageStreamImage } from './imageStream.js';
 import type { ImageLocationModel, ImageStreamImageModel } from './models.js';
+import { loadNode, type NodeModel } from './node.js';
+import { decodeNodeId } from './nodeId.js';
 
 /** imageLocations scans at most this many namespaces, and clusters x namespaces at most MAX_SCOPES. */
 export const MAX_LOCATION_NAMESPACES = 100;
@@ -106,5 +108,23 @@ export const Query: QueryResolvers = {
       }
     });
     return out;
+  },
+
+  node: (_root, args, ctx) => loadNode(ctx, decodeNodeId(args.id)),
+
+  nodes: (_root, args, ctx) => {
+    if (args.ids.length > ctx.limits.maxRefs) {
+      throw badUserInput(
+        `Argument "ids" takes at most ${ctx.limits.maxRefs} items; got ${args.ids.length}.`,
+      );
+    }
+    // As imageStreamImages: each id fails alone, null with its error at its index.
+    return args.ids.map((id, i): Promise<NodeModel> | Error => {
+      try {
+        return loadNode(ctx, decodeNodeId(id, `ids[${i}]`));
+      } catch (err) {
+        return err instanceof Error ? err : new GatewayError('INTERNAL_SERVER_ERROR', 'invalid id');
+      }
+    }) as unknown as NodeModel[];
   },
 };

@@ -61,6 +61,7 @@ export type Decision =
 
 export const IMAGE_GROUP = 'image.openshift.io';
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
+export const PROJECT_GROUP = 'project.openshift.io';
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 /** Cluster-scoped resources of the image group: readable through a cluster-wide grant only. */
@@ -100,6 +101,31 @@ export function authorize(identity: Identity, attributes: Attributes): Decision 
   ) {
     return allowedBy(
       'ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"',
+    );
+  }
+  // Bootstrap policy: system:basic-user lets every user list (and get) the projects it may see;
+  // the handler shows each caller only those (projectsOf).
+  if (
+    attributes.group === PROJECT_GROUP &&
+    attributes.resource === 'projects' &&
+    attributes.subresource === '' &&
+    (attributes.verb === 'list' || attributes.verb === 'get')
+  ) {
+    return allowedBy(
+      'ClusterRoleBinding "basic-users" of ClusterRole "basic-user" to Group "system:authenticated"',
+    );
+  }
+  // Core namespaces are cluster-scoped: a cluster-wide read grant (cluster-reader) lists them.
+  if (attributes.group === '' && attributes.resource === 'namespaces') {
+    if (
+      grant.namespaces !== '*' ||
+      grant.resources !== undefined ||
+      attributes.subresource !== '' ||
+      !READ_VERBS.has(attributes.verb)
+    )
+      return DENIED;
+    return allowedBy(
+      `ClusterRoleBinding ${quote(`simulated:${grant.user}`)} of ClusterRole "simulated-reader" to User ${quote(grant.user)}`,
     );
   }
   if (attributes.group !== IMAGE_GROUP) return DENIED;

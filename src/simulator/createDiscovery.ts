@@ -1,5 +1,5 @@
 import { readFixture } from './readFixture.js';
-import { AUTHORIZATION_GROUP, IMAGE_GROUP } from './authorize.js';
+import { AUTHORIZATION_GROUP, IMAGE_GROUP, PROJECT_GROUP } from './authorize.js';
 
 /**
  * The discovery documents the simulated API server serves (`/version`, `/api`, `/apis`, each
@@ -44,7 +44,25 @@ const VERSION = {
   platform: 'linux/amd64',
 };
 
-export function createDiscovery(): Discovery {
+/** Core (v1) resources served: namespaces only (Cluster.namespaces' fallback). */
+const CORE_RESOURCES: readonly ApiResource[] = [
+  {
+    name: 'namespaces',
+    singularName: 'namespace',
+    namespaced: false,
+    kind: 'Namespace',
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    shortNames: ['ns'],
+  },
+];
+
+/**
+ * `projects: false` serves a cluster without OpenShift's project API (plain Kubernetes): the
+ * projects list is then 404, as on such a server.
+ */
+export function createDiscovery(
+  options: { readonly projects?: boolean | undefined } = {},
+): Discovery {
   const groups: readonly ServedGroup[] = [
     { name: IMAGE_GROUP, version: 'v1', resources: imageResources() },
     {
@@ -60,6 +78,23 @@ export function createDiscovery(): Discovery {
         },
       ],
     },
+    ...(options.projects === false
+      ? []
+      : [
+          {
+            name: PROJECT_GROUP,
+            version: 'v1',
+            resources: [
+              {
+                name: 'projects',
+                singularName: 'project',
+                namespaced: false,
+                kind: 'Project',
+                verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+              },
+            ],
+          },
+        ]),
   ];
   const apiGroup = (g: ServedGroup) => {
     const version = { groupVersion: `${g.name}/${g.version}`, version: g.version };
@@ -81,7 +116,7 @@ export function createDiscovery(): Discovery {
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
       },
     ],
-    ['/api/v1', { kind: 'APIResourceList', groupVersion: 'v1', resources: [] }],
+    ['/api/v1', { kind: 'APIResourceList', groupVersion: 'v1', resources: CORE_RESOURCES }],
     ['/apis', { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(apiGroup) }],
   ]);
   for (const g of groups) {
@@ -96,6 +131,7 @@ export function createDiscovery(): Discovery {
   return {
     documentAt: (path) => documents.get(path),
     serves: (group, version, resource) =>
+      (group === '' && version === 'v1' && CORE_RESOURCES.some((r) => r.name === resource)) ||
       groups.some(
         (g) =>
           g.name === group && g.version === version && g.resources.some((r) => r.name === resource),

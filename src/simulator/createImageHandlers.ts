@@ -9,6 +9,7 @@ import type { Answer } from './Answer.js';
 import { IMAGE_GROUP } from './authorize.js';
 import type { SeedData } from './createSeed.js';
 import { LIST_RESOURCE_VERSION, type Paging } from './createPaging.js';
+import { parseLabelSelector } from './parseLabelSelector.js';
 import { badRequest, notFound } from './status.js';
 
 /**
@@ -117,12 +118,19 @@ function imageStreamList(
       if (s) all.push(s);
     }
   }
-  const page = paging.page(all, query);
+  const selector = query.get('labelSelector');
+  const matches = selector === null ? undefined : parseLabelSelector(selector);
+  if (typeof matches === 'string') return badRequest(matches);
+  const selected = matches ? all.filter((s) => matches(s.metadata.labels ?? {})) : all;
+  const page = paging.page(selected, query);
   if ('error' in page) return page.error;
+  // The API server does not count what remains of a list filtered by a label selector.
+  const metadata = { ...page.metadata };
+  if (matches) delete metadata.remainingItemCount;
   const list: ImageStreamList = {
     kind: 'ImageStreamList',
     apiVersion: API_VERSION,
-    metadata: { ...page.metadata, resourceVersion },
+    metadata: { ...metadata, resourceVersion },
     items: page.items,
   };
   return { status: 200, body: list };

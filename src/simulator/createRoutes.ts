@@ -1,12 +1,14 @@
 import type { Answer } from './Answer.js';
 import type { Discovery } from './createDiscovery.js';
 import type { ImageHandlers } from './createImageHandlers.js';
+import type { NamespaceHandlers } from './createNamespaceHandlers.js';
 import type { ResourceRoute, Route } from './createRouteTable.js';
 import { reviewSelfSubjectAccess } from './reviewSelfSubjectAccess.js';
 
 const IMAGE = '/apis/image.openshift.io/v1';
 const NAMESPACED = `${IMAGE}/namespaces/{namespace}`;
 const AUTHORIZATION = '/apis/authorization.k8s.io/v1';
+const PROJECTS = '/apis/project.openshift.io/v1/projects';
 
 const DISCOVERY_PATHS = [
   '/version',
@@ -17,6 +19,8 @@ const DISCOVERY_PATHS = [
   IMAGE,
   '/apis/authorization.k8s.io',
   AUTHORIZATION,
+  '/apis/project.openshift.io',
+  '/apis/project.openshift.io/v1',
 ];
 
 /**
@@ -26,6 +30,7 @@ const DISCOVERY_PATHS = [
 export function createRoutes(
   discovery: Discovery,
   images: ImageHandlers,
+  namespaces: NamespaceHandlers,
   watchImageStreams?: (namespace: string, query: URLSearchParams) => Answer,
 ): Route[] {
   const route = (
@@ -34,11 +39,13 @@ export function createRoutes(
     handle: ResourceRoute['handle'],
   ): ResourceRoute => ({ kind: 'resource', verb, path, handle });
   return [
-    ...DISCOVERY_PATHS.map((path): Route => ({
-      kind: 'discovery',
-      path,
-      document: () => discovery.documentAt(path),
-    })),
+    ...DISCOVERY_PATHS.filter((path) => discovery.documentAt(path) !== undefined).map(
+      (path): Route => ({
+        kind: 'discovery',
+        path,
+        document: () => discovery.documentAt(path),
+      }),
+    ),
     route('list', `${IMAGE}/images`, () => images.imageList()),
     route('get', `${IMAGE}/images/{name}`, ({ info }) => images.image(info.name)),
     route('list', `${IMAGE}/imagestreams`, ({ query }) => images.imageStreamList('', query)),
@@ -72,5 +79,7 @@ export function createRoutes(
       ),
       readsBody: true,
     },
+    route('list', PROJECTS, ({ identity }) => namespaces.projectList(identity)),
+    route('list', '/api/v1/namespaces', () => namespaces.namespaceList()),
   ];
 }

@@ -12,6 +12,7 @@ import {
   type RandomFaults,
 } from './createFaultSchedule.js';
 import { createImageHandlers } from './createImageHandlers.js';
+import { createNamespaceHandlers } from './createNamespaceHandlers.js';
 import { createPaging } from './createPaging.js';
 import { createRequestLog, type RequestLog, type RequestRecord } from './createRequestLog.js';
 import { createRouter, type Router } from './createRouter.js';
@@ -52,6 +53,8 @@ export interface SimulatorOptions {
   readonly seedOptions?: SeedOptions | undefined;
   /** Tokens and what they may read; default: `demo-token-<name>` reads everything. */
   readonly tokens?: Readonly<Record<string, TokenGrant>> | undefined;
+  /** Serve OpenShift's project API (default true); false: a plain Kubernetes API server. */
+  readonly projects?: boolean | undefined;
   /** How many request records to keep (counters are always exact). Default 100000. */
   readonly maxRecords?: number | undefined;
   /** Watch BOOKMARK events every this many ms (0, the default: only on `watches.bookmark()`). */
@@ -110,7 +113,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const log = createRequestLog(options.maxRecords ?? 100_000);
   const faults = createFaultSchedule();
   const paging = createPaging();
-  const discovery = createDiscovery();
+  const discovery = createDiscovery({ projects: options.projects });
   const hub = createWatchHub({
     bookmarkIntervalMs: options.watchBookmarkMs,
     maxHistory: options.watchHistory,
@@ -127,6 +130,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
     createRoutes(
       discovery,
       createImageHandlers(data, paging, () => hub.resourceVersion),
+      createNamespaceHandlers(data),
       (namespace, query) => hub.watch(namespace, query, allStreams),
     ),
   );

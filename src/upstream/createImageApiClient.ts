@@ -19,6 +19,7 @@ import type {
   ImageStreamLayers,
   ImageStreamList,
   ImageStreamTag,
+  ProjectList,
   SelfSubjectAccessReview,
   VersionInfo,
 } from './types.js';
@@ -160,6 +161,8 @@ export interface WatchOptions {
 export interface ListOptions {
   readonly limit?: number | undefined;
   readonly continueToken?: string | undefined;
+  /** A label selector the caller has checked (Cluster.imageStreams). */
+  readonly labelSelector?: string | undefined;
 }
 
 /** Typed, read-only calls to one cluster's API, one per entry of the resource table. */
@@ -197,6 +200,10 @@ export interface ImageApiClient {
     watch: WatchOptions,
     signal: AbortSignal,
   ): Promise<AsyncIterable<WatchEvent>>;
+  /** The projects the caller can see (project.openshift.io/v1). */
+  listProjects(call?: CallOptions): Promise<ProjectList>;
+  /** Every namespace (core v1; needs list on namespaces cluster-wide). */
+  listNamespaces(call?: CallOptions): Promise<ProjectList>;
   /** The cluster's fair queue, for tests and metrics. */
   readonly scheduler: FairScheduler;
   /** The cluster's circuit breaker, for tests and metrics. */
@@ -287,5 +294,7 @@ export function createImageApiClient(
         signal,
         watch.idleMs,
       ),
+    listProjects: (call) => send(RESOURCES.projectList, call, {}),
+    listNamespaces: (call) => send(RESOURCES.namespaceList, call, {}),
   };
 }

@@ -7,6 +7,7 @@ import {
   IMAGE_STREAM_LAYERS,
   IMAGE_STREAM_LIST,
   IMAGE_STREAM_TAG,
+  PROJECT_LIST,
   SELF_SUBJECT_ACCESS_REVIEW,
   VERSION_INFO,
 } from './wire/wireShapes.js';
@@ -27,6 +28,8 @@ export interface RequestArgs {
   readonly list?: {
     readonly limit?: number | undefined;
     readonly continueToken?: string | undefined;
+    /** A label selector, as the API takes it (checked by the caller). */
+    readonly labelSelector?: string | undefined;
   };
   readonly attributes?: AccessAttributes;
   readonly watch?: {
@@ -93,6 +96,7 @@ export const RESOURCES = {
       const searchParams: Record<string, string | number> = {};
       if (args.list?.limit !== undefined) searchParams['limit'] = args.list.limit;
       if (args.list?.continueToken) searchParams['continue'] = args.list.continueToken;
+      if (args.list?.labelSelector) searchParams['labelSelector'] = args.list.labelSelector;
       return {
         resource: 'imagestreams',
         path:
@@ -157,5 +161,20 @@ export const RESOURCES = {
   },
   version: {
     request: () => ({ resource: 'version', path: 'version', shape: VERSION_INFO }),
+  },
+  // The namespaces a caller can see: OpenShift's projects list answers every user with the
+  // projects it may see; core namespaces (cluster-wide list) are the fallback. Both optional:
+  // only Cluster.namespaces needs them.
+  projectList: {
+    rbac: { group: 'project.openshift.io', resource: 'projects', verb: 'list', optional: true },
+    request: () => ({
+      resource: 'projects',
+      path: 'apis/project.openshift.io/v1/projects',
+      shape: PROJECT_LIST,
+    }),
+  },
+  namespaceList: {
+    rbac: { group: '', resource: 'namespaces', verb: 'list', optional: true },
+    request: () => ({ resource: 'namespaces', path: 'api/v1/namespaces', shape: PROJECT_LIST }),
   },
 } satisfies Record<string, ResourceDefinition>;

@@ -251,3 +251,21 @@ export interface VersionInfo {
   gitVersion?: string | undefined;
   platform?: string | undefined;
 }
+
+/**
+ * A project (project.openshift.io/v1: the namespaces a user can see) or a core namespace
+ * (v1): the gateway reads the same fields of both.
+ */
+export interface Project {
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata: ObjectMeta;
+  status?: { phase?: string | undefined } | null | undefined;
+}
+
+export interface ProjectList {
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata?: ListMeta | undefined;
+  items?: Project[] | null | undefined;
+}

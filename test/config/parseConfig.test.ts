@@ -112,6 +112,9 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'bench-streams': { base: ['simulate'], value: '2' },
   'bench-images': { base: ['simulate'], value: '3' },
   'label-bytes': { base: ['simulate'], value: '100' },
+  'trusted-documents': { base: ['--demo'], value: 'persisted-documents.json' },
+  'allow-untrusted-documents': { base: ['--demo', '--trusted-documents', 'manifest.json'] },
+  federation: { base: ['--demo'] },
 };
 
 describe('parseConfig: every flag has an environment variable', () => {
@@ -327,5 +330,24 @@ describe('parseConfig: flags', () => {
     expect(Object.isFrozen(config)).toBe(true);
     if (config.command !== 'serve') throw new Error('expected serve');
     expect(Object.isFrozen(config.queryLimits)).toBe(true);
+  });
+
+  it('reads --trusted-documents and its development mode, which needs it', () => {
+    expect(parseConfig(['--demo'], {})).toMatchObject({
+      trustedDocumentsFile: undefined,
+      allowUntrustedDocuments: false,
+    });
+    expect(
+      parseConfig(['--demo', '--trusted-documents', 'm.json', '--allow-untrusted-documents'], {}),
+    ).toMatchObject({ trustedDocumentsFile: 'm.json', allowUntrustedDocuments: true });
+    expect(() => parseConfig(['--demo', '--allow-untrusted-documents'], {})).toThrow(
+      '--allow-untrusted-documents needs --trusted-documents',
+    );
+    expect(() =>
+      parseConfig(['--demo'], { IMAGE_GATEWAY_ALLOW_UNTRUSTED_DOCUMENTS: 'true' }),
+    ).toThrow('IMAGE_GATEWAY_ALLOW_UNTRUSTED_DOCUMENTS needs --trusted-documents');
+    expect(() => parseConfig(['--demo', '--trusted-documents='], {})).toThrow(
+      '--trusted-documents must not be empty',
+    );
   });
 });

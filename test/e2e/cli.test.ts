@@ -146,6 +146,49 @@ describe('image-gateway answers without starting anything', () => {
 describe('image-gateway serve', () => {
   afterEach(killCliProcesses);
 
+  it('--trusted-documents runs the codegen manifest by hash and refuses anything else; a bad manifest stops start-up', async () => {
+    const manifest = fileURLToPath(
+      new URL('../../examples/generated/persisted-documents.json', import.meta.url),
+    );
+    const hash = Object.entries(
+      JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, string>,
+    ).find(([, d]) => d.startsWith('query ListMyNamespaces'))?.[0];
+    const run = runCli([
+      '--demo',
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+      '--trusted-documents',
+      manifest,
+    ]);
+    const { url } = await run.started();
+    const byHash = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ documentId: `sha256:${hash}`, variables: { first: 1 } }),
+    });
+    expect(byHash.status).toBe(200);
+    expect(JSON.stringify(await byHash.json())).toContain('"totalCount":8');
+    const adHoc = await post(url, '{ clusters { name } }');
+    expect(adHoc.status).toBe(400);
+    expect(await adHoc.json()).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_USER_INPUT', reason: 'TRUSTED_DOCUMENT_REQUIRED' } }],
+    });
+    expect(await run.stop()).toBe(0);
+
+    const dir = mkdtempSync(join(tmpdir(), 'cli-trusted-'));
+    writeFileSync(
+      join(dir, 'bad.json'),
+      JSON.stringify({ ['0'.repeat(64)]: '{ clusters { name } }' }),
+    );
+    const bad = runCli(['--demo', '--port', '0', '--trusted-documents', join(dir, 'bad.json')]);
+    expect(await bad.exit).toBe(2);
+    expect(bad.err()).toContain('--trusted-documents: "');
+    expect(bad.err()).toContain('regenerate the manifest');
+    expect(bad.out()).toBe('');
+  });
+
   it('--demo prints the GraphQL URL with the real port, serves queries, and stops cleanly on SIGTERM', async () => {
     const run = runCli(['--demo', '--port', '0', '--log-level', 'warn']);
     const { url } = await run.started();

@@ -36,6 +36,8 @@ export interface ClusterSpec {
   /** The CA the gateway trusts for this cluster (PEM). */
   readonly caPem?: string;
   readonly seedOptions?: SeedOptions;
+  /** Serve OpenShift's project API (default true); false: a plain Kubernetes API server. */
+  readonly projects?: boolean;
 }
 
 export interface StackOptions {
@@ -52,6 +54,10 @@ export interface StackOptions {
   /** Listener timeouts and caps (defaults: the flags' defaults). */
   readonly http?: GatewayOptions['http'];
   readonly corsOrigins?: readonly string[];
+  /** --federation. */
+  readonly federation?: boolean;
+  /** --trusted-documents (and --allow-untrusted-documents). */
+  readonly trustedDocuments?: GatewayOptions['trustedDocuments'];
   /** A content cache shared by every request of this gateway (closed with it). */
   readonly cache?: ContentCache;
   readonly cacheMutableTtlMs?: number;
@@ -121,6 +127,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       tls: spec.tls,
       tokens: spec.grants,
       seedOptions: spec.seedOptions,
+      projects: spec.projects,
     });
     sims[spec.name] = sim;
     const token = spec.token ?? `demo-token-${spec.name}`;
@@ -163,6 +170,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
     },
     corsOrigins: options.corsOrigins,
+    trustedDocuments: options.trustedDocuments,
+    federation: options.federation,
     cache: options.cache,
     cacheMutableTtlMs: options.cacheMutableTtlMs,
     authzCacheTtlMs: options.authzCacheTtlMs,

@@ -366,6 +366,10 @@ describe('cost', () => {
       Object.entries(variables).map(([name, vars]) => [name, costOf(example(name), vars)]),
     );
     expect(costs).toEqual({
+      // 2 clusters x (status + projects and their fallback)
+      ListMyNamespaces: 6,
+      // a search reads up to 10 pages; then 10 streams x 1 image per tag event
+      FindAStream: 20,
       ImageLayersAndConfig: 1,
       ManifestListPlatforms: 3,
       ImageSignatures: 1,

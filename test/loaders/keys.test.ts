@@ -50,7 +50,16 @@ describe('loader keys', () => {
     expect(tagCacheKey(tagKey(stream, '3.8'))).toBe('east\0openshift\0python\x003.8');
     expect(
       streamPageCacheKey({ cluster: 'east', namespace: 'apps', limit: 50, continueToken: '' }),
-    ).toBe('east\0apps\x0050\0');
+    ).toBe('east\0apps\x0050\0\0');
+    expect(
+      streamPageCacheKey({
+        cluster: 'east',
+        namespace: '',
+        limit: 50,
+        continueToken: '',
+        labelSelector: 'app=ruby',
+      }),
+    ).toBe('east\0\x0050\0\0app=ruby');
   });
 
   it('keeps keys apart that a printable separator would merge', () => {
@@ -71,8 +80,10 @@ describe('loader keys', () => {
       streamPageCacheKey({ ...page, limit: 51 }),
       streamPageCacheKey({ ...page, continueToken: 'eyJ2IjoxfQ==' }),
       streamPageCacheKey({ ...page, namespace: 'bench' }),
+      streamPageCacheKey({ ...page, labelSelector: 'app=ruby' }),
+      streamPageCacheKey({ ...page, namespace: '' }),
     ]);
-    expect(keys.size).toBe(4);
+    expect(keys.size).toBe(6);
   });
 
   it('tells a cluster-wide location search from a search of no namespaces or of some', () => {

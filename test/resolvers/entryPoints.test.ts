@@ -6,6 +6,7 @@ import {
   imageStreamOf,
   imageStreamsOf,
   imageStreamTagOf,
+  SEARCH_PAGES,
 } from '../../src/resolvers/entryPoints.js';
 import { createTestContext } from '../helpers/createTestContext.js';
 import {
@@ -50,16 +51,19 @@ describe('imageStreamsOf: cursors over limit/continue', () => {
       'stream-003',
       'stream-004',
     ]);
+    // `o`: how many items of the list come before the page (for totalCount).
     expect(first.edges.map((e) => decode(e.cursor))).toEqual([
-      { c: '', s: 1 },
-      { c: '', s: 2 },
-      { c: '', s: 3 },
-      { c: '', s: 4 },
-      { c: '', s: 5 },
+      { c: '', s: 1, o: 0 },
+      { c: '', s: 2, o: 0 },
+      { c: '', s: 3, o: 0 },
+      { c: '', s: 4, o: 0 },
+      { c: '', s: 5, o: 0 },
     ]);
+    expect(first.totalCount).toBe(12);
     expect(first.pageInfo.hasNextPage).toBe(true);
-    const end = decode(first.pageInfo.endCursor) as { c: string; s: number };
+    const end = decode(first.pageInfo.endCursor) as { c: string; s: number; o: number };
     expect(end.s).toBe(0);
+    expect(end.o).toBe(5);
     expect(end.c).not.toBe('');
 
     const second = await imageStreamsOf(ctx, 'east', 'bench', 5, first.pageInfo.endCursor);
@@ -70,11 +74,13 @@ describe('imageStreamsOf: cursors over limit/continue', () => {
       'stream-008',
       'stream-009',
     ]);
-    expect(decode(second.edges[0]?.cursor)).toEqual({ c: end.c, s: 1 });
+    expect(decode(second.edges[0]?.cursor)).toEqual({ c: end.c, s: 1, o: 5 });
+    expect(second.totalCount).toBe(12);
 
     const last = await imageStreamsOf(ctx, 'east', 'bench', 5, second.pageInfo.endCursor);
     expect(names(last)).toEqual(['stream-010', 'stream-011']);
     expect(last.pageInfo).toEqual({ hasNextPage: false, endCursor: last.edges[1]?.cursor });
+    expect(last.totalCount).toBe(12);
   });
 
   it('continues after an edge in the middle of a page', async () => {
@@ -83,16 +89,20 @@ describe('imageStreamsOf: cursors over limit/continue', () => {
     const fromThird = await imageStreamsOf(ctx, 'east', 'bench', 4, first.edges[2]?.cursor);
     expect(names(fromThird)).toEqual(['stream-003', 'stream-004', 'stream-005', 'stream-006']);
     expect(fromThird.edges.map((e) => decode(e.cursor))).toEqual([
-      { c: '', s: 4 },
-      { c: '', s: 5 },
-      { c: '', s: 6 },
-      { c: '', s: 7 },
+      { c: '', s: 4, o: 0 },
+      { c: '', s: 5, o: 0 },
+      { c: '', s: 6, o: 0 },
+      { c: '', s: 7, o: 0 },
     ]);
   });
 
   it('answers an empty namespace with no edges and no end cursor', async () => {
     const page = await imageStreamsOf(context(), 'east', 'no-streams-here', 5, undefined);
-    expect(page).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    expect(page).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+      totalCount: 0,
+    });
   });
 
   it('takes 50 streams by default', async () => {
@@ -187,5 +197,121 @@ describe('the other entry points', () => {
       expect(err).toMatchObject({ code: 'BAD_USER_INPUT' });
     }
     expect(clusters.sim('east').count()).toBe(0);
+  });
+});
+
+describe('imageStreamsOf: search, label selectors, every namespace, totalCount', () => {
+  const all = async (
+    ctx: GatewayContext,
+    namespace: string | null,
+    first: number,
+    filter: Parameters<typeof imageStreamsOf>[5],
+  ): Promise<{ names: string[]; calls: number }> => {
+    const out: string[] = [];
+    let after: string | null = null;
+    let calls = 0;
+    for (;;) {
+      const page = await imageStreamsOf(ctx, 'east', namespace, first, after, filter);
+      calls += 1;
+      out.push(
+        ...page.edges.map((e) => `${e.node.wire.metadata.namespace}/${e.node.wire.metadata.name}`),
+      );
+      if (!page.pageInfo.hasNextPage) return { names: out, calls };
+      after = page.pageInfo.endCursor;
+    }
+  };
+
+  it('searches names case-insensitively, page by page, never repeating or skipping one', async () => {
+    const ctx = context();
+    const found = await all(ctx, 'bench', 2, { search: 'STREAM-00' });
+    expect(found.names).toEqual(Array.from({ length: 10 }, (_, i) => `bench/stream-00${i}`));
+    const page = await imageStreamsOf(ctx, 'east', 'bench', 2, undefined, { search: '01' });
+    expect(names(page)).toEqual(['stream-001', 'stream-010']);
+    expect(page.totalCount).toBeNull();
+  });
+
+  it('reads at most SEARCH_PAGES pages of the API per call, then hands back a cursor to go on', async () => {
+    // Pages of one stream (the largest page allowed): 12 pages to find stream-011.
+    const ctx = createTestContext(clusters.registry, {
+      limits: { maxRefs: 10, maxPageSize: 1 },
+    }).context;
+    clusters.resetCounts();
+    const first = await imageStreamsOf(ctx, 'east', 'bench', 1, undefined, {
+      search: 'stream-011',
+    });
+    expect(first.edges).toEqual([]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(clusters.sim('east').count('imagestreams')).toBe(SEARCH_PAGES);
+    const next = await imageStreamsOf(ctx, 'east', 'bench', 1, first.pageInfo.endCursor, {
+      search: 'stream-011',
+    });
+    expect(names(next)).toEqual(['stream-011']);
+  });
+
+  it('passes a label selector to the API; totalCount is null where the API does not count', async () => {
+    const ctx = context();
+    clusters.resetCounts();
+    const ruby = await imageStreamsOf(ctx, 'east', null, 50, undefined, {
+      labelSelector: 'app=ruby',
+    });
+    expect(ruby.edges.map((e) => e.node.wire.metadata.name)).toEqual(['ruby-20-centos7']);
+    // The last page: the count is known.
+    expect(ruby.totalCount).toBe(1);
+    // The API filtered (the gateway never reads labels): one list call, one stream.
+    expect(clusters.sim('east').count('imagestreams')).toBe(1);
+    const set = await all(ctx, null, 1, {
+      labelSelector: 'app in (ruby, ruby-sample-build),!nope',
+    });
+    expect(set.names).toEqual(['example/ruby-20-centos7', 'test/origin-ruby-sample']);
+    const firstOfTwo = await imageStreamsOf(ctx, 'east', null, 1, undefined, {
+      labelSelector: 'app',
+    });
+    expect(firstOfTwo.pageInfo.hasNextPage).toBe(true);
+    expect(firstOfTwo.totalCount).toBeNull();
+  });
+
+  it('lists every namespace when namespace is omitted, with a count that holds on every page', async () => {
+    const ctx = context();
+    const first = await imageStreamsOf(ctx, 'east', null, 4, undefined);
+    const total = first.totalCount ?? -1;
+    expect(total).toBeGreaterThan(12);
+    const found = await all(ctx, null, 7, {});
+    expect(found.names).toHaveLength(total);
+    expect(new Set(found.names).size).toBe(total);
+    const second = await imageStreamsOf(ctx, 'east', null, 4, first.pageInfo.endCursor);
+    expect(second.totalCount).toBe(total);
+  });
+
+  it.each([
+    ['an empty selector', ''],
+    ['a selector with a space in a value', 'app=ruby sample'],
+    ['unbalanced parentheses', 'app in (ruby'],
+    ['nested parentheses', 'app in ((ruby))'],
+    ['an operator the API does not know', 'app~=ruby'],
+    ['a key too long', `${'k'.repeat(64)}=v`],
+    ['a query string smuggled in', 'app=ruby&limit=100000'],
+    ['a control character', 'app=ruby\n'],
+    ['an oversized selector', Array.from({ length: 200 }, (_, i) => `k${i}=v`).join(',')],
+  ])('refuses a label selector (%s) before any upstream call', async (_what, labelSelector) => {
+    clusters.resetCounts();
+    await expect(
+      imageStreamsOf(context(), 'east', 'bench', 5, undefined, { labelSelector }),
+    ).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/^Argument "labelSelector" must be a label selector/),
+    });
+    expect(clusters.sim('east').count()).toBe(0);
+  });
+
+  it('takes an old cursor without a count, and refuses a forged count', async () => {
+    const ctx = context();
+    const old = await imageStreamsOf(ctx, 'east', 'bench', 5, encode({ c: '', s: 2 }));
+    expect(names(old)[0]).toBe('stream-002');
+    expect(old.totalCount).toBeNull();
+    for (const o of [-1, 1.5, 1_000_000_001, '3']) {
+      await expect(
+        imageStreamsOf(ctx, 'east', 'bench', 5, encode({ c: '', s: 2, o })),
+      ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
   });
 });

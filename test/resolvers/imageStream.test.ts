@@ -268,7 +268,7 @@ describe('ImageStreamTag', () => {
     const wire = await clusters.registry
       .resolve('east')
       .getImageStreamTag('openshift', 'python:3.8');
-    const model = { cluster: 'east', namespace: 'openshift', stream: 'python', wire };
+    const model = { cluster: 'east', namespace: 'openshift', stream: 'python', tag: '3.8', wire };
     expect(await callResolver(ImageStreamTag.name, model, {}, ctx)).toBe('python:3.8');
     expect(await callResolver(ImageStreamTag.namespace, model, {}, ctx)).toBe('openshift');
     expect(await callResolver(ImageStreamTag.cluster, model, {}, ctx)).toMatchObject({

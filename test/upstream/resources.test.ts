@@ -166,6 +166,13 @@ describe('RESOURCES: RBAC', () => {
         verb: 'create',
       },
       version: undefined,
+      projectList: {
+        group: 'project.openshift.io',
+        resource: 'projects',
+        verb: 'list',
+        optional: true,
+      },
+      namespaceList: { group: '', resource: 'namespaces', verb: 'list', optional: true },
     });
   });
 

@@ -193,3 +193,17 @@ export const VERSION_INFO: Check = object({
 export const SELF_SUBJECT_ACCESS_REVIEW: Check = object({
   status: object({ allowed: boolean, denied: optional(boolean), reason: optional(string) }),
 });
+
+/** A ProjectList or a NamespaceList (the same fields are read from both). */
+export const PROJECT_LIST: Check = object({
+  metadata: optional(
+    object({
+      resourceVersion: optional(string),
+      continue: optional(string),
+      remainingItemCount: optional(integer),
+    }),
+  ),
+  items: optional(
+    list(object({ metadata: OBJECT_META, status: optional(object({ phase: optional(string) })) })),
+  ),
+});
