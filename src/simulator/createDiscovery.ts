@@ -1,5 +1,6 @@
 import { readFixture } from './readFixture.js';
 import { AUTHORIZATION_GROUP, IMAGE_GROUP } from './authorize.js';
+import { SCANNER_GROUP, WORKLOAD_RESOURCES } from './workloadResources.js';
 
 /**
  * The discovery documents the simulated API server serves (`/version`, `/api`, `/apis`, each
@@ -44,7 +45,14 @@ const VERSION = {
   platform: 'linux/amd64',
 };
 
-export function createDiscovery(): Discovery {
+export interface DiscoveryOptions {
+  /** Serve secscan.quay.redhat.com/v1alpha1 (ImageManifestVuln): the scanner is installed. */
+  readonly scanner?: boolean | undefined;
+}
+
+export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
+  const workloads = workloadGroups(options.scanner === true);
+  const core = workloads.find((g) => g.name === '');
   const groups: readonly ServedGroup[] = [
     { name: IMAGE_GROUP, version: 'v1', resources: imageResources() },
     {
@@ -60,6 +68,7 @@ export function createDiscovery(): Discovery {
         },
       ],
     },
+    ...workloads.filter((g) => g.name !== ''),
   ];
   const apiGroup = (g: ServedGroup) => {
     const version = { groupVersion: `${g.name}/${g.version}`, version: g.version };
@@ -81,7 +90,7 @@ export function createDiscovery(): Discovery {
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
       },
     ],
-    ['/api/v1', { kind: 'APIResourceList', groupVersion: 'v1', resources: [] }],
+    ['/api/v1', { kind: 'APIResourceList', groupVersion: 'v1', resources: core?.resources ?? [] }],
     ['/apis', { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(apiGroup) }],
   ]);
   for (const g of groups) {
@@ -96,7 +105,7 @@ export function createDiscovery(): Discovery {
   return {
     documentAt: (path) => documents.get(path),
     serves: (group, version, resource) =>
-      groups.some(
+      [...groups, ...(core ? [core] : [])].some(
         (g) =>
           g.name === group && g.version === version && g.resources.some((r) => r.name === resource),
       ),
@@ -146,4 +155,23 @@ function imageResources(): ApiResource[] {
     }
   }
   return resources;
+}
+
+/** The workload groups (core v1 first, as `''`), each resource read-only (get, list, watch). */
+function workloadGroups(scanner: boolean): ServedGroup[] {
+  const out = new Map<string, { name: string; version: string; resources: ApiResource[] }>();
+  for (const r of WORKLOAD_RESOURCES) {
+    if (r.group === SCANNER_GROUP && !scanner) continue;
+    const key = `${r.group}/${r.version}`;
+    let group = out.get(key);
+    if (!group) out.set(key, (group = { name: r.group, version: r.version, resources: [] }));
+    group.resources.push({
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: true,
+      kind: r.kind,
+      verbs: ['get', 'list', 'watch'],
+    });
+  }
+  return [...out.values()];
 }

@@ -15,6 +15,7 @@ import { createPaging } from './createPaging.js';
 import { createRequestLog, type RequestLog, type RequestRecord } from './createRequestLog.js';
 import { createRouter, type Router } from './createRouter.js';
 import { createRoutes } from './createRoutes.js';
+import { createWorkloadRoutes } from './createWorkloadRoutes.js';
 import { createRouteTable } from './createRouteTable.js';
 import { createSeed, type SeedData, type SeedOptions } from './createSeed.js';
 import { parseRequestTarget } from './parseRequestTarget.js';
@@ -87,8 +88,11 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const log = createRequestLog(options.maxRecords ?? 100_000);
   const faults = createFaultSchedule();
   const paging = createPaging();
-  const discovery = createDiscovery();
-  const table = createRouteTable(createRoutes(discovery, createImageHandlers(data, paging)));
+  const discovery = createDiscovery({ scanner: data.workloads?.scanner });
+  const table = createRouteTable([
+    ...createRoutes(discovery, createImageHandlers(data, paging)),
+    ...createWorkloadRoutes(discovery, data.workloads, paging),
+  ]);
   const router = createRouter(table, discovery, tokens);
   const state = { latencyMs: options.latencyMs ?? 0 };
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
