@@ -170,6 +170,13 @@ export type Image = {
   signatures: Array<Signature>;
   /** The sum of the layer sizes in bytes (compressed), or null when there are no layers. */
   totalLayerSize?: Maybe<Scalars['Int64']['output']>;
+  /**
+   * Scan results for this digest on the image's cluster (ImageManifestVuln objects); never an
+   * error when no scanner is installed (status SCANNER_NOT_INSTALLED).
+   */
+  vulnerabilities: VulnerabilityReport;
+  /** The same as Query.workloads for this image's digest. */
+  workloads: Array<Workload>;
 };
 
 
@@ -178,6 +185,13 @@ export type ImagePlatformArgs = {
   architecture: Scalars['String']['input'];
   os?: InputMaybe<Scalars['String']['input']>;
   variant?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A container image or a manifest list (the cluster-scoped Image resource). */
+export type ImageWorkloadsArgs = {
+  clusters?: InputMaybe<Array<Scalars['String']['input']>>;
+  namespaces?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** A place where a digest is tagged. */
@@ -278,6 +292,19 @@ export type ImageStreamTag = {
   namespace: Scalars['String']['output'];
 };
 
+/** An image stream tag a workload follows. */
+export type ImageTrigger = {
+  __typename?: 'ImageTrigger';
+  /** The tag's current image (status history[0]); null when the tag has none or cannot be read. */
+  currentDigest?: Maybe<Scalars['String']['output']>;
+  /** The image stream's namespace. */
+  namespace: Scalars['String']['output'];
+  /** The image stream's name. */
+  stream: Scalars['String']['output'];
+  /** The tag. */
+  tag: Scalars['String']['output'];
+};
+
 /** A key and its value (labels, annotations, claims). */
 export type KeyValue = {
   __typename?: 'KeyValue';
@@ -355,6 +382,20 @@ export type Query = {
   imageStreamTag?: Maybe<ImageStreamTag>;
   /** The image streams of one namespace, paged with the API's limit/continue (Relay connection). */
   imageStreams: ImageStreamConnection;
+  /**
+   * Workloads running an image affected by an advisory (e.g. CVE-2021-44228), from ImageManifestVuln
+   * data (Quay's Container Security Operator). Clusters without the scanner contribute nothing and
+   * no error. Same limits and partial results as `workloads`.
+   */
+  vulnerableWorkloads: Array<Workload>;
+  /**
+   * Workloads whose pods run the digest (directly, or as a child or parent manifest list), across
+   * clusters (all configured clusters when clusters is omitted). A cluster or namespace that
+   * fails, or that the credentials may not read, adds an error with `extensions.cluster` and
+   * leaves the others' workloads in the result. At most 100 namespaces, and clusters x namespaces
+   * at most 500.
+   */
+  workloads: Array<Workload>;
 };
 
 
@@ -401,6 +442,39 @@ export type QueryImageStreamsArgs = {
   cluster?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   namespace: Scalars['String']['input'];
+};
+
+
+export type QueryVulnerableWorkloadsArgs = {
+  advisory: Scalars['String']['input'];
+  clusters?: InputMaybe<Array<Scalars['String']['input']>>;
+  namespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type QueryWorkloadsArgs = {
+  clusters?: InputMaybe<Array<Scalars['String']['input']>>;
+  digest: Scalars['String']['input'];
+  namespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Whether scan results exist for a digest. */
+export enum ScanStatus {
+  /** The scanner is installed but has no results for the digest. */
+  NotScanned = 'NOT_SCANNED',
+  /** The scanner has results for the digest. */
+  Scanned = 'SCANNED',
+  /** The cluster does not serve ImageManifestVuln (secscan.quay.redhat.com). */
+  ScannerNotInstalled = 'SCANNER_NOT_INSTALLED'
+}
+
+/** How many distinct vulnerabilities have one severity. */
+export type SeverityCount = {
+  __typename?: 'SeverityCount';
+  /** Distinct vulnerabilities of that severity. */
+  count: Scalars['Int']['output'];
+  /** Critical, High, Medium, Low, Negligible or Unknown. */
+  severity: Scalars['String']['output'];
 };
 
 /** A signature stored on an image (ImageSignature). */
@@ -506,6 +580,85 @@ export type TagEventCondition = {
   status: Scalars['String']['output'];
   /** The condition type (ImportSuccess). */
   type: Scalars['String']['output'];
+};
+
+/** One advisory affecting a package. */
+export type Vulnerability = {
+  __typename?: 'Vulnerability';
+  /** The advisory's description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The version that fixes it, when known. */
+  fixedBy?: Maybe<Scalars['String']['output']>;
+  /** A link to the advisory. */
+  link?: Maybe<Scalars['String']['output']>;
+  /** The advisory, e.g. CVE-2021-44228. */
+  name: Scalars['String']['output'];
+  /** Critical, High, Medium, Low, Negligible or Unknown. */
+  severity: Scalars['String']['output'];
+};
+
+/** Scan results of one digest. */
+export type VulnerabilityReport = {
+  __typename?: 'VulnerabilityReport';
+  /** Vulnerabilities per severity, most severe first; severities with none are left out. */
+  counts: Array<SeverityCount>;
+  /** Packages with vulnerabilities, sorted by name and version. */
+  features: Array<VulnerableFeature>;
+  /** Highest severity found (Critical, High, Medium, Low, Negligible, Unknown); null when none. */
+  highestSeverity?: Maybe<Scalars['String']['output']>;
+  /** Whether there are results. */
+  status: ScanStatus;
+};
+
+/** A package of the image with known vulnerabilities. */
+export type VulnerableFeature = {
+  __typename?: 'VulnerableFeature';
+  /** The package name. */
+  name: Scalars['String']['output'];
+  /** The installed version. */
+  version: Scalars['String']['output'];
+  /** Its vulnerabilities, most severe first. */
+  vulnerabilities: Array<Vulnerability>;
+};
+
+/**
+ * Pods running an image, grouped by their top owner. (cluster, namespace, kind, name) identifies
+ * the workload; one workload appears once per digest its pods run (twice mid-rollout).
+ */
+export type Workload = {
+  __typename?: 'Workload';
+  /** The cluster the pods run on. */
+  cluster: Cluster;
+  /** Names of the containers (and init containers) running the digest, sorted. */
+  containers: Array<Scalars['String']['output']>;
+  /** True when it follows a tag whose current image differs from runningDigest (and is not its manifest list). */
+  drift: Scalars['Boolean']['output'];
+  /**
+   * The image running, resolved through the gateway's batched loaders when the caller may read it
+   * (through the trigger's stream, else the integrated-registry stream of the pull spec); null
+   * otherwise.
+   */
+  image?: Maybe<Image>;
+  /**
+   * Deployment, DeploymentConfig, StatefulSet, DaemonSet, CronJob, Job, or Pod for a bare pod: the
+   * top owner. A ReplicaSet, ReplicationController or Job without a controller of its own is the
+   * top owner itself; an owner the gateway does not read (a custom controller) ends the chain with
+   * its own kind.
+   */
+  kind: Scalars['String']['output'];
+  /** The top owner's name (the pod's for a bare pod). */
+  name: Scalars['String']['output'];
+  /** The namespace of the pods and their owners. */
+  namespace: Scalars['String']['output'];
+  /** Names of the pods running it, sorted. */
+  pods: Array<Scalars['String']['output']>;
+  /** The digest the pods report (containerStatuses[].imageID). */
+  runningDigest: Scalars['String']['output'];
+  /**
+   * The image stream tag the workload follows (image.openshift.io/triggers annotation, or a
+   * DeploymentConfig ImageChange trigger), for one of `containers`; null when it follows none.
+   */
+  trigger?: Maybe<ImageTrigger>;
 };
 
 export type ImageLayersAndConfigQueryVariables = Exact<{

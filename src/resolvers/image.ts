@@ -4,6 +4,7 @@ import type { GatewayContext } from '../context.js';
 import { imageKey } from '../loaders/keys.js';
 import type { Image as WireImage } from '../upstream/types.js';
 import type { ImageModel, StreamCoordinates } from './models.js';
+import { imageWorkloadFields } from './workload.js';
 
 /**
  * Signatures and annotations can change on an image (openshift-image-api.md §8.2); the rest
@@ -70,6 +71,7 @@ export const Image: ImageResolvers = {
     const architecture = parent.wire.dockerImageMetadata?.Architecture;
     return os === 'linux' && architecture === args.architecture && !args.variant ? parent : null;
   },
+  ...imageWorkloadFields,
 };
 
 export const Layer: LayerResolvers = {

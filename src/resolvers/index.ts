@@ -14,6 +14,7 @@ import {
 import { Query } from './query.js';
 import { DateTime, Int64 } from './scalars.js';
 import { Signature, SignatureCondition, SignatureSubject } from './signature.js';
+import { ImageTrigger, Vulnerability, VulnerabilityReport, Workload } from './workload.js';
 
 export const resolvers: Resolvers = {
   Int64,
@@ -36,4 +37,8 @@ export const resolvers: Resolvers = {
   TagEventCondition,
   ImageStreamTag,
   ImageLocation,
+  Workload,
+  ImageTrigger,
+  VulnerabilityReport,
+  Vulnerability,
 };

@@ -12,6 +12,7 @@ import {
 } from './entryPoints.js';
 import { loadImageStreamImage } from './imageStream.js';
 import type { ImageLocationModel, ImageStreamImageModel } from './models.js';
+import { workloadsRunning, workloadsVulnerableTo } from './workload.js';
 
 /** imageLocations scans at most this many namespaces, and clusters x namespaces at most MAX_SCOPES. */
 export const MAX_LOCATION_NAMESPACES = 100;
@@ -107,4 +108,10 @@ export const Query: QueryResolvers = {
     });
     return out;
   },
+
+  workloads: (_root, args, ctx, info) =>
+    workloadsRunning(ctx, info, checkDigest(args.digest), args),
+
+  vulnerableWorkloads: (_root, args, ctx, info) =>
+    workloadsVulnerableTo(ctx, info, args.advisory, args),
 };
