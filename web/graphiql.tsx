@@ -12,6 +12,7 @@ import manifestListPlatforms from '../examples/ManifestListPlatforms.graphql';
 import tagHistory from '../examples/TagHistory.graphql';
 import variables from '../examples/variables.json';
 import whereDoesADigestRun from '../examples/WhereDoesADigestRun.graphql';
+import vulnerableWorkloads from '../examples/VulnerableWorkloads.graphql';
 
 const examples: [keyof typeof variables, string][] = [
   ['ImageLayersAndConfig', imageLayersAndConfig],
@@ -19,6 +20,7 @@ const examples: [keyof typeof variables, string][] = [
   ['ImageSignatures', imageSignatures],
   ['TagHistory', tagHistory],
   ['WhereDoesADigestRun', whereDoesADigestRun],
+  ['VulnerableWorkloads', vulnerableWorkloads],
 ];
 
 const HEADERS = '{\n  "Authorization": "Bearer <token, only with --auth passthrough>"\n}';

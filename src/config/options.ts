@@ -532,6 +532,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 0,
     help: 'extra label bytes per generated image (large payloads)',
   },
+  {
+    name: 'bench-pods',
+    kind: 'integer',
+    group: 'Simulator',
+    commands: SIMULATE,
+    value: 'N',
+    min: 0,
+    max: 100_000,
+    default: 0,
+    help: 'pods in namespace "bench", owned by 20 Deployments on the generated streams\' images',
+  },
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((o) => [o.name, o]));

@@ -321,7 +321,19 @@ export async function findWorkloads(
     readers.pods(scope),
   );
 
-  // Manifest-list relations, for containers whose digest is not a target but whose stream is known.
+  const owners = new Map<string, Promise<TopOwner>>();
+  const ownerOf = (pod: PodSummary): Promise<TopOwner> => {
+    const id = pod.controller
+      ? `${pod.namespace}\0${pod.controller.kind}\0${pod.controller.name}`
+      : `${pod.namespace}\0Pod\0${pod.name}`;
+    let top = owners.get(id);
+    if (!top) owners.set(id, (top = topOwnerOf(readers, cluster, pod, errors)));
+    return top;
+  };
+  // Owners of the direct matches are read while the manifest-list relations (containers whose
+  // digest is not a target but whose stream is known) are looked up: one wave, not two.
+  for (const pod of pods)
+    if (pod.containers.some((c) => targets.has(c.digest))) void ownerOf(pod).catch(() => undefined);
   const related = await listRelations(readers, cluster, pods, targets);
   const matched: { pod: PodSummary; container: RunningContainer }[] = [];
   for (const pod of pods)
@@ -329,7 +341,6 @@ export async function findWorkloads(
       if (targets.has(container.digest) || related.has(relationKey(container)))
         matched.push({ pod, container });
 
-  const owners = new Map<string, Promise<TopOwner>>();
   const groups = new Map<
     string,
     {
@@ -342,12 +353,7 @@ export async function findWorkloads(
     }
   >();
   for (const { pod, container } of matched) {
-    const ownerId = pod.controller
-      ? `${pod.namespace}\0${pod.controller.kind}\0${pod.controller.name}`
-      : `${pod.namespace}\0Pod\0${pod.name}`;
-    let top = owners.get(ownerId);
-    if (!top) owners.set(ownerId, (top = topOwnerOf(readers, cluster, pod, errors)));
-    const resolved = await top;
+    const resolved = await ownerOf(pod);
     const id = `${pod.namespace}\0${resolved.kind}\0${resolved.name}\0${container.digest}`;
     let group = groups.get(id);
     if (!group) {

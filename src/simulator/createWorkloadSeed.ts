@@ -298,9 +298,17 @@ export function createWorkloadSeed(
     ],
   );
 
-  addBenchPods(clusterName, data, options.benchPods ?? 0, owner, pod);
+  const benchCritical = addBenchPods(clusterName, data, options.benchPods ?? 0, owner, pod);
 
   if (scanner) {
+    const log4Shell = {
+      name: DEMO_ADVISORY,
+      severity: 'Critical',
+      fixedby: '2.15.0',
+      link: 'https://nvd.nist.gov/vuln/detail/CVE-2021-44228',
+      description:
+        'Apache Log4j2 JNDI features do not protect against attacker controlled LDAP and other JNDI related endpoints (Log4Shell).',
+    };
     put(
       'ImageManifestVuln',
       manifestVuln('apps', backend, 'Critical', [
@@ -308,14 +316,7 @@ export function createWorkloadSeed(
           name: 'log4j-core',
           version: '2.14.1',
           vulnerabilities: [
-            {
-              name: DEMO_ADVISORY,
-              severity: 'Critical',
-              fixedby: '2.15.0',
-              link: 'https://nvd.nist.gov/vuln/detail/CVE-2021-44228',
-              description:
-                'Apache Log4j2 JNDI features do not protect against attacker controlled LDAP and other JNDI related endpoints (Log4Shell).',
-            },
+            log4Shell,
             {
               name: 'CVE-2021-45046',
               severity: 'Critical',
@@ -333,9 +334,11 @@ export function createWorkloadSeed(
         },
       ]),
     );
+    // The tag moved on to a fixed image; the Deployment still runs the vulnerable one.
     put(
       'ImageManifestVuln',
-      manifestVuln('apps', frontendOld, 'Medium', [
+      manifestVuln('apps', frontendOld, 'Critical', [
+        { name: 'log4j-core', version: '2.14.1', vulnerabilities: [log4Shell] },
         {
           name: 'zlib',
           version: '1.2.11',
@@ -343,6 +346,14 @@ export function createWorkloadSeed(
         },
       ]),
     );
+    if (benchCritical) {
+      put(
+        'ImageManifestVuln',
+        manifestVuln('bench', benchCritical, 'Critical', [
+          { name: 'log4j-core', version: '2.14.1', vulnerabilities: [log4Shell] },
+        ]),
+      );
+    }
   }
   return out;
 }
@@ -376,7 +387,10 @@ export function manifestVuln(
   };
 }
 
-/** `count` pods in namespace `bench`, spread over 20 Deployments on the bench streams' images. */
+/**
+ * `count` pods in namespace `bench`, spread over 20 Deployments on the bench streams' images;
+ * returns the image of the first Deployment (the scanner's Critical one), if any.
+ */
 function addBenchPods(
   clusterName: string,
   data: SeedData,
@@ -388,8 +402,8 @@ function addBenchPods(
     owners: OwnerReference[],
     containers: { name: string; image: string; imageID: string }[],
   ) => void,
-): void {
-  if (count <= 0) return;
+): string | undefined {
+  if (count <= 0) return undefined;
   const streams = [...(data.streams.get('bench')?.values() ?? [])];
   const deployments = 20;
   const sets: { rs: OwnerReference; image: string; repoName: string }[] = [];
@@ -416,4 +430,5 @@ function addBenchPods(
       ],
     );
   }
+  return sets[0]?.image;
 }

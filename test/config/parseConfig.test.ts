@@ -111,6 +111,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'bench-streams': { base: ['simulate'], value: '2' },
   'bench-images': { base: ['simulate'], value: '3' },
   'label-bytes': { base: ['simulate'], value: '100' },
+  'bench-pods': { base: ['simulate'], value: '2000' },
 };
 
 describe('parseConfig: every flag has an environment variable', () => {

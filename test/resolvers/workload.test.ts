@@ -198,7 +198,32 @@ describe('Query.vulnerableWorkloads and Image.vulnerabilities', () => {
         drift: false,
         runningDigest: backend,
       },
+      // The tag moved on to a fixed image; the Deployment still runs the vulnerable one.
+      {
+        cluster: { name: 'east' },
+        kind: 'Deployment',
+        name: 'frontend',
+        drift: true,
+        runningDigest: frontendOld,
+      },
     ]);
+    // An advisory nobody lists finds nothing, and no error.
+    const none = await stack.gql(`{ vulnerableWorkloads(advisory: "CVE-1999-0001") { name } }`);
+    expect(none.body).toEqual({ data: { vulnerableWorkloads: [] } });
+  });
+
+  it('refuses an advisory that cannot be one before any upstream call', async () => {
+    stack.resetCounts();
+    for (const advisory of ['', '   ', 'CVE 2021', 'x'.repeat(129), 'CVE-1\u0000']) {
+      const res = await stack.gql(
+        `query($a: String!) { vulnerableWorkloads(advisory: $a) { name } }`,
+        {
+          a: advisory,
+        },
+      );
+      expect(res.body.errors?.[0]?.extensions?.['code'], advisory).toBe('BAD_USER_INPUT');
+    }
+    expect(stack.sims['east']!.count() + stack.sims['west']!.count()).toBe(0);
   });
 
   it('reports SCANNED, NOT_SCANNED and SCANNER_NOT_INSTALLED, never an error for the last', async () => {
