@@ -113,7 +113,10 @@ async function withinDeadline<T>(cluster: string, ms: number, work: Promise<T>):
 }
 
 /**
- * The per-request workload loaders. Every read goes through the cluster's transport with the
+ * The per-request workload loaders. Each key loads on its own (`batch: false`): its reads are
+ * separate requests anyway, and in a shared batch a hanging cluster would hold every other
+ * cluster's answer until its deadline (dataloader settles a batch's keys together). The cache
+ * still makes each key one load per request. Every read goes through the cluster's transport with the
  * request's call options (caller credentials in passthrough, budget, fair queue, deadline), so
  * the API server decides what each caller sees; nothing here outlives the request.
  */
@@ -129,7 +132,7 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
         summarisePod,
       ),
     ),
-    { cacheKeyFn: scopeCacheKey },
+    { cacheKeyFn: scopeCacheKey, batch: false },
   );
   const workloadOwner = new DataLoader(
     perKey('workloadOwner', observer, (key: OwnerKey) => {
@@ -137,12 +140,13 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
         throw new GatewayError('INTERNAL_SERVER_ERROR', `not an owner kind: ${key.kind}`);
       return clientOf(key.cluster).getWorkloadOwner(key.kind, key.namespace, key.name, call);
     }),
-    { cacheKeyFn: ownerCacheKey },
+    { cacheKeyFn: ownerCacheKey, batch: false },
   );
   const scanner = new DataLoader(
     perKey('scanner', observer, (cluster: string) =>
       clientOf(cluster).servesImageManifestVulns(call),
     ),
+    { batch: false },
   );
   const imageManifestVulns = new DataLoader(
     perKey('imageManifestVulns', observer, (scope: ScopeKey) =>
@@ -153,7 +157,7 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
         (item: ImageManifestVuln) => item,
       ),
     ),
-    { cacheKeyFn: scopeCacheKey },
+    { cacheKeyFn: scopeCacheKey, batch: false },
   );
   const readers = {
     pods: (scope: ScopeKey) => pods.load(scope),
@@ -172,7 +176,7 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
     perKey('workloads', observer, (key: WorkloadsKey) =>
       withinDeadline(key.cluster, options.clusterDeadlineMs, findWorkloads(readers, key)),
     ),
-    { cacheKeyFn: workloadsCacheKey },
+    { cacheKeyFn: workloadsCacheKey, batch: false },
   );
   const vulnerableWorkloads = new DataLoader(
     perKey('vulnerableWorkloads', observer, (key: AdvisoryKey) =>
@@ -206,7 +210,7 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
         })(),
       ),
     ),
-    { cacheKeyFn: advisoryCacheKey },
+    { cacheKeyFn: advisoryCacheKey, batch: false },
   );
   const vulnerabilities = new DataLoader(
     perKey('vulnerabilities', observer, async (key: VulnerabilityKey) => {
@@ -221,7 +225,7 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
       }
       return vulnerabilityReportOf(all.filter((o) => o.spec?.manifest === key.digest));
     }),
-    { cacheKeyFn: vulnerabilityCacheKey },
+    { cacheKeyFn: vulnerabilityCacheKey, batch: false },
   );
   return {
     pods,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_LISTED_PER_SCOPE } from '../../src/loaders/createWorkloadLoaders.js';
 import { DEMO_ADVISORY } from '../../src/simulator/createWorkloadSeed.js';
 import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
 
@@ -430,5 +431,82 @@ describe('partial results and authorization (passthrough)', () => {
       'UNAUTHENTICATED',
     ]);
     expect(guarded.sims['east']!.count() + guarded.sims['west']!.count()).toBe(0);
+  });
+});
+
+describe('limits of a workload search', () => {
+  it(`refuses a scope of more than ${MAX_LISTED_PER_SCOPE} pods, and still searches a named namespace`, async () => {
+    const big = await startStack({
+      clusters: [
+        {
+          name: 'big',
+          seedOptions: {
+            benchStreams: 1,
+            benchImagesPerStream: 1,
+            benchPods: MAX_LISTED_PER_SCOPE + 1,
+          },
+        },
+      ],
+      maxUpstreamRequests: 100,
+    });
+    try {
+      const digest = historyOf(big.sims['big']!, 'shared', 'base')[0] ?? '';
+      const all = await big.gql(`query($d: String!) { workloads(digest: $d) { name } }`, {
+        d: digest,
+      });
+      expect(all.body.data?.['workloads']).toEqual([]);
+      expect(all.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        reason: 'TOO_MANY_OBJECTS',
+        cluster: 'big',
+      });
+      const named = await big.gql(
+        `query($d: String!) { workloads(digest: $d, namespaces: ["data"]) { name } }`,
+        { d: digest },
+      );
+      expect(named.body).toEqual({ data: { workloads: [{ name: 'db' }] } });
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('spends at most the operation’s upstream budget; what is past it is an error at the path', async () => {
+    const small = await startStack({ maxUpstreamRequests: 3 });
+    try {
+      const digest = historyOf(small.sims['east']!, 'apps', 'frontend')[1] ?? '';
+      small.resetCounts();
+      const res = await small.gql(
+        `query($d: String!) { workloads(digest: $d) { name image { name } } }`,
+        { d: digest },
+      );
+      expect(res.status).toBe(200);
+      expect(small.sims['east']!.count() + small.sims['west']!.count()).toBeLessThanOrEqual(3);
+      expect(
+        res.body.errors?.some((e) => e.extensions?.['reason'] === 'UPSTREAM_BUDGET_EXHAUSTED'),
+      ).toBe(true);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('gives each cluster its own deadline: a hanging cluster is UPSTREAM_TIMEOUT next to the other’s workloads', async () => {
+    const slow = await startStack({ fanOut: { clusterDeadlineMs: 300, concurrency: 16 } });
+    try {
+      slow.sims['west']!.addFault({ resource: 'pods', fault: { kind: 'hang' }, times: Infinity });
+      const digest = historyOf(slow.sims['east']!, 'shared', 'base')[0] ?? '';
+      const res = await slow.gql(
+        `query($d: String!) { workloads(digest: $d) { cluster { name } name } }`,
+        {
+          d: digest,
+        },
+      );
+      expect(res.body.data?.['workloads']).toEqual([{ cluster: { name: 'east' }, name: 'db' }]);
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'UPSTREAM_TIMEOUT',
+        cluster: 'west',
+      });
+    } finally {
+      await slow.close();
+    }
   });
 });
