@@ -43,6 +43,8 @@ export interface WorkloadLoaders {
   readonly pods: DataLoader<ScopeKey, readonly PodSummary[], string>;
   /** Owners of pods: each read once per request. */
   readonly workloadOwner: DataLoader<OwnerKey, WorkloadOwner, string>;
+  /** The namespaces a cluster's credentials can see (projects), sorted. */
+  readonly projects: DataLoader<string, readonly string[], string>;
   /** Whether a cluster serves ImageManifestVuln (discovery). */
   readonly scanner: DataLoader<string, boolean, string>;
   readonly imageManifestVulns: DataLoader<ScopeKey, readonly ImageManifestVuln[], string>;
@@ -142,6 +144,17 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
     }),
     { cacheKeyFn: ownerCacheKey, batch: false },
   );
+  const projects = new DataLoader(
+    perKey('projects', observer, async (cluster: string) => {
+      const list = await clientOf(cluster).listProjects(call);
+      // Names that are not namespaces are never sent back upstream as one.
+      return (list.items ?? [])
+        .map((p) => p.metadata.name ?? '')
+        .filter((n) => n.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n))
+        .sort();
+    }),
+    { batch: false },
+  );
   const scanner = new DataLoader(
     perKey('scanner', observer, (cluster: string) =>
       clientOf(cluster).servesImageManifestVulns(call),
@@ -161,6 +174,7 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
   );
   const readers = {
     pods: (scope: ScopeKey) => pods.load(scope),
+    namespaces: (cluster: string) => projects.load(cluster),
     owner: (key: OwnerKey) => workloadOwner.load(key),
     children: async (cluster: string, namespace: string, stream: string, digest: string) => {
       try {
@@ -191,6 +205,7 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
             key.namespaces,
             'image manifest vulnerabilities',
             (scope) => imageManifestVulns.load(scope),
+            () => projects.load(key.cluster),
           );
           const digests = [
             ...new Set(
@@ -229,6 +244,7 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
   );
   return {
     pods,
+    projects,
     workloadOwner,
     scanner,
     imageManifestVulns,

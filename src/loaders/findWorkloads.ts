@@ -55,6 +55,8 @@ export interface RunningContainer {
 /** What the join reads, each through a per-request loader (deduplicated, budgeted). */
 export interface WorkloadReaders {
   pods(scope: ScopeKey): Promise<readonly PodSummary[]>;
+  /** The namespaces the credentials can see, for when pods cannot be listed cluster-wide. */
+  namespaces?(cluster: string): Promise<readonly string[]>;
   owner(key: OwnerKey): Promise<WorkloadOwner>;
   /**
    * The child digests of `digest` read through a stream (empty when it is not a manifest
@@ -280,13 +282,41 @@ function scopeError(err: unknown, scope: ScopeKey, what: string): GatewayError {
   return err;
 }
 
-/** Lists one kind over the key's scopes: the items of the scopes read, an error per scope that failed. */
+/** Namespaces read one by one, at most, when a cluster-wide list is refused. */
+export const MAX_FALLBACK_NAMESPACES = 100;
+
+/**
+ * Lists one kind over the key's scopes: the items of the scopes read, an error per scope that
+ * failed. Without namespaces, the cluster-wide list; when that is refused (a namespace viewer),
+ * each namespace the credentials can see (`visibleNamespaces`, what `oc projects` lists), up to
+ * MAX_FALLBACK_NAMESPACES — past that, the refusal, saying to name the namespaces.
+ */
 export async function overScopes<T>(
   cluster: string,
   namespaces: readonly string[] | undefined,
   what: string,
   read: (scope: ScopeKey) => Promise<readonly T[]>,
+  visibleNamespaces?: () => Promise<readonly string[]>,
 ): Promise<{ items: T[]; errors: GatewayError[] }> {
+  if (namespaces === undefined && visibleNamespaces) {
+    const all: ScopeKey = { cluster, namespace: undefined };
+    try {
+      return { items: [...(await read(all))], errors: [] };
+    } catch (err) {
+      const refused = scopeError(err, all, what);
+      if (!(err instanceof GatewayError) || err.code !== 'FORBIDDEN') {
+        return { items: [], errors: [refused] };
+      }
+      let visible: readonly string[];
+      try {
+        visible = await visibleNamespaces();
+      } catch {
+        return { items: [], errors: [refused] };
+      }
+      if (visible.length > MAX_FALLBACK_NAMESPACES) return { items: [], errors: [refused] };
+      return overScopes(cluster, visible, what, read);
+    }
+  }
   const scopes: ScopeKey[] = (namespaces ?? [undefined]).map((namespace) => ({
     cluster,
     namespace,
@@ -317,8 +347,12 @@ export async function findWorkloads(
 ): Promise<WorkloadScan> {
   const { cluster } = key;
   const targets = new Set(key.digests);
-  const { items: pods, errors } = await overScopes(cluster, key.namespaces, 'pods', (scope) =>
-    readers.pods(scope),
+  const { items: pods, errors } = await overScopes(
+    cluster,
+    key.namespaces,
+    'pods',
+    (scope) => readers.pods(scope),
+    readers.namespaces ? () => readers.namespaces?.(cluster) ?? Promise.resolve([]) : undefined,
   );
 
   const owners = new Map<string, Promise<TopOwner>>();

@@ -1,5 +1,5 @@
 import { quote } from './status.js';
-import { workloadKey, WORKLOAD_RESOURCES } from './workloadResources.js';
+import { PROJECT_GROUP, workloadKey, WORKLOAD_RESOURCES } from './workloadResources.js';
 
 /** The workload resources (`pods`, `deployments.apps`…): what the simulated roles cover beyond images. */
 const WORKLOAD_KEYS: ReadonlySet<string> = new Set(WORKLOAD_RESOURCES.map(workloadKey));
@@ -106,6 +106,18 @@ export function authorize(identity: Identity, attributes: Attributes): Decision 
   ) {
     return allowedBy(
       'ClusterRoleBinding "system:basic-user" of ClusterRole "system:basic-user" to Group "system:authenticated"',
+    );
+  }
+  // Bootstrap policy (basic-user, self-provisioner): every user may list the projects it can
+  // see; the list holds only those (createWorkloadRoutes filters it by the grant).
+  if (
+    attributes.group === PROJECT_GROUP &&
+    attributes.resource === 'projects' &&
+    attributes.subresource === '' &&
+    attributes.verb === 'list'
+  ) {
+    return allowedBy(
+      'ClusterRoleBinding "basic-users" of ClusterRole "basic-user" to Group "system:authenticated"',
     );
   }
   const workload = WORKLOAD_KEYS.has(workloadKey(attributes));

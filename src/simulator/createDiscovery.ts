@@ -1,6 +1,6 @@
 import { readFixture } from './readFixture.js';
 import { AUTHORIZATION_GROUP, IMAGE_GROUP } from './authorize.js';
-import { SCANNER_GROUP, WORKLOAD_RESOURCES } from './workloadResources.js';
+import { PROJECT_GROUP, SCANNER_GROUP, WORKLOAD_RESOURCES } from './workloadResources.js';
 
 /**
  * The discovery documents the simulated API server serves (`/version`, `/api`, `/apis`, each
@@ -69,6 +69,19 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
       ],
     },
     ...workloads.filter((g) => g.name !== ''),
+    {
+      name: PROJECT_GROUP,
+      version: 'v1',
+      resources: [
+        {
+          name: 'projects',
+          singularName: 'project',
+          namespaced: false,
+          kind: 'Project',
+          verbs: ['get', 'list', 'watch'],
+        },
+      ],
+    },
   ];
   const apiGroup = (g: ServedGroup) => {
     const version = { groupVersion: `${g.name}/${g.version}`, version: g.version };

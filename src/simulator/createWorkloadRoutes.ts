@@ -4,7 +4,12 @@ import { LIST_RESOURCE_VERSION, type Paging } from './createPaging.js';
 import type { ResourceRoute, Route } from './createRouteTable.js';
 import type { WorkloadData } from './createWorkloadSeed.js';
 import { quote, status } from './status.js';
-import { workloadKey, WORKLOAD_RESOURCES, type WorkloadResource } from './workloadResources.js';
+import {
+  PROJECT_GROUP,
+  workloadKey,
+  WORKLOAD_RESOURCES,
+  type WorkloadResource,
+} from './workloadResources.js';
 
 /**
  * The workload reads (openshift-image-api.md §6.3): for each kind, the list of all namespaces,
@@ -42,6 +47,16 @@ export function createWorkloadRoutes(
       ),
     );
   }
+  // The projects a user can see: every namespace holding workloads for a cluster-wide grant,
+  // the granted namespaces otherwise (openshift-image-api.md §6.1).
+  groupPaths.add(`/apis/${PROJECT_GROUP}`);
+  groupPaths.add(`/apis/${PROJECT_GROUP}/v1`);
+  routes.push({
+    kind: 'resource',
+    verb: 'list',
+    path: `/apis/${PROJECT_GROUP}/v1/projects`,
+    handle: ({ identity }) => projects(data, identity.grant?.namespaces ?? []),
+  });
   for (const path of groupPaths) {
     routes.push({ kind: 'discovery', path, document: () => discovery.documentAt(path) });
   }
@@ -100,5 +115,26 @@ function get(
       ...(r.group === '' ? {} : { group: r.group }),
       kind: r.resource,
     }),
+  };
+}
+
+function projects(data: WorkloadData | undefined, granted: '*' | readonly string[]): Answer {
+  const all = new Set<string>();
+  for (const byNamespace of data?.objects.values() ?? [])
+    for (const ns of byNamespace.keys()) all.add(ns);
+  const names = granted === '*' ? [...all] : [...granted];
+  return {
+    status: 200,
+    body: {
+      kind: 'ProjectList',
+      apiVersion: `${PROJECT_GROUP}/v1`,
+      metadata: {},
+      items: names.sort().map((name) => ({
+        kind: 'Project',
+        apiVersion: `${PROJECT_GROUP}/v1`,
+        metadata: { name },
+        status: { phase: 'Active' },
+      })),
+    },
   };
 }

@@ -13,6 +13,8 @@ export interface WorkloadResource {
 }
 
 export const SCANNER_GROUP = 'secscan.quay.redhat.com';
+/** project.openshift.io: `projects` lists the namespaces a user can see (`oc projects`). */
+export const PROJECT_GROUP = 'project.openshift.io';
 
 export const WORKLOAD_RESOURCES: readonly WorkloadResource[] = [
   { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod' },

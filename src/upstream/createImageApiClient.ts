@@ -23,6 +23,7 @@ import type {
   ApiResourceList,
   ImageManifestVulnList,
   PodList,
+  ProjectList,
   WorkloadOwner,
   ImageStream,
   ImageStreamImage,
@@ -209,6 +210,8 @@ export interface ImageApiClient {
    * false when the group is not served (404), an error for anything else.
    */
   servesImageManifestVulns(call?: CallOptions): Promise<boolean>;
+  /** The projects (namespaces) the credentials can see: `GET project.openshift.io/v1/projects`. */
+  listProjects(call?: CallOptions): Promise<ProjectList>;
   /** The cluster's fair queue, for tests and metrics. */
   readonly scheduler: FairScheduler;
   /** The cluster's circuit breaker, for tests and metrics. */
@@ -298,6 +301,7 @@ export function createImageApiClient(
       send(OWNER_KINDS[kind], call, { namespace, name }),
     listImageManifestVulns: (namespace, list, call) =>
       send(RESOURCES.imageManifestVulnList, call, { namespace, list }),
+    listProjects: (call) => send(RESOURCES.projectList, call, {}),
     servesImageManifestVulns: async (call) => {
       try {
         const found = await send<ApiResourceList>(RESOURCES.scannerDiscovery, call, {});

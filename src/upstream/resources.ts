@@ -5,6 +5,7 @@ import {
   API_RESOURCE_LIST,
   IMAGE_MANIFEST_VULN_LIST,
   POD_LIST,
+  PROJECT_LIST,
   WORKLOAD_OWNER,
   IMAGE_STREAM,
   IMAGE_STREAM_IMAGE,
@@ -155,6 +156,16 @@ const WORKLOAD_RESOURCES = {
     'imagemanifestvulns',
     IMAGE_MANIFEST_VULN_LIST,
   ),
+  // What `oc projects` lists: the namespaces the credentials can see (every user may ask).
+  // Only read when pods cannot be listed cluster-wide, hence optional.
+  projectList: {
+    rbac: { group: 'project.openshift.io', resource: 'projects', verb: 'list', optional: true },
+    request: () => ({
+      resource: 'projects',
+      path: 'apis/project.openshift.io/v1/projects',
+      shape: PROJECT_LIST,
+    }),
+  },
   // Discovery is open to every authenticated user (system:discovery): no RBAC entry.
   scannerDiscovery: {
     request: () => ({

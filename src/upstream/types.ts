@@ -370,3 +370,11 @@ export interface ApiResourceList {
   groupVersion?: string | undefined;
   resources?: { name: string }[] | null | undefined;
 }
+
+/** project.openshift.io/v1 ProjectList: the namespaces the credentials can see (`oc projects`). */
+export interface ProjectList {
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata?: ListMeta | undefined;
+  items?: { metadata: ObjectMeta }[] | null | undefined;
+}

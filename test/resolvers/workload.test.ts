@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LISTED_PER_SCOPE } from '../../src/loaders/createWorkloadLoaders.js';
+import { MAX_FALLBACK_NAMESPACES } from '../../src/loaders/findWorkloads.js';
 import { DEMO_ADVISORY } from '../../src/simulator/createWorkloadSeed.js';
 import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
 
@@ -304,6 +305,10 @@ describe('partial results and authorization (passthrough)', () => {
   const grants = {
     reader: { user: 'reader', namespaces: '*' as const },
     apps: { user: 'apps-viewer', namespaces: ['apps', 'batch'] },
+    many: {
+      user: 'many',
+      namespaces: Array.from({ length: MAX_FALLBACK_NAMESPACES + 1 }, (_, i) => `ns-${i}`),
+    },
     // A custom role: pods may be listed, their owners not read.
     podsOnly: { user: 'pods-only', namespaces: ['apps'], resources: { pods: ['list'] } },
   };
@@ -338,11 +343,28 @@ describe('partial results and authorization (passthrough)', () => {
     expect(res.body.errors?.[0]?.message).toContain('"data"');
   });
 
-  it('without namespaces, a caller who cannot list pods cluster-wide is told to name them', async () => {
+  it('without namespaces, a caller who cannot list pods cluster-wide searches the projects it can see', async () => {
+    guarded.resetCounts();
+    const res = await guarded.gql(
+      `query($d: String!) { workloads(digest: $d, clusters: ["east"]) { namespace kind name } }`,
+      { d: python },
+      as('apps'),
+    );
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.['workloads']).toEqual([
+      { namespace: 'apps', kind: 'Pod', name: 'debug' },
+      { namespace: 'batch', kind: 'CronJob', name: 'report' },
+    ]);
+    // The refused cluster-wide list, then one list per project.
+    expect(guarded.sims['east']!.count('pods')).toBe(3);
+    expect(guarded.sims['east']!.count('projects')).toBe(1);
+  });
+
+  it(`past ${MAX_FALLBACK_NAMESPACES} projects, the refusal says to name the namespaces`, async () => {
     const res = await guarded.gql(
       `query($d: String!) { workloads(digest: $d, clusters: ["east"]) { name } }`,
       { d: python },
-      as('apps'),
+      as('many'),
     );
     expect(res.body.data?.['workloads']).toEqual([]);
     expect(res.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');

@@ -27,6 +27,7 @@ describe('discovery', () => {
       ['apps.openshift.io', 'apps.openshift.io/v1'],
       // The Container Security Operator's CRD, installed on every seeded cluster but "west".
       ['secscan.quay.redhat.com', 'secscan.quay.redhat.com/v1alpha1'],
+      ['project.openshift.io', 'project.openshift.io/v1'],
     ]);
     const group = await callSimulator(sim, '/apis/authorization.k8s.io');
     expect(group.body).toMatchObject({ kind: 'APIGroup', name: 'authorization.k8s.io' });

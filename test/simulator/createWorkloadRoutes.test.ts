@@ -156,6 +156,18 @@ describe('the simulated workload API', () => {
     ).toBe(404);
   });
 
+  it('lists the projects a user can see, and nothing to anonymous', async () => {
+    const names = async (token: string): Promise<string[]> =>
+      (
+        await callSimulator(east, '/apis/project.openshift.io/v1/projects', {
+          headers: bearer(token),
+        })
+      ).body.items.map((p: { metadata: { name: string } }) => p.metadata.name);
+    expect(await names('apps')).toEqual(['apps']);
+    expect(await names('reader')).toEqual(['apps', 'batch', 'data', 'monitoring']);
+    expect((await callSimulator(east, '/apis/project.openshift.io/v1/projects')).status).toBe(403);
+  });
+
   it('lists core pods in /api/v1 discovery', async () => {
     const core = await callSimulator(east, '/api/v1', { headers: bearer('reader') });
     expect(core.body.resources.map((r: { name: string }) => r.name)).toEqual([

@@ -183,6 +183,12 @@ describe('RESOURCES: RBAC', () => {
         resource: 'imagemanifestvulns',
         verb: 'list',
       },
+      projectList: {
+        group: 'project.openshift.io',
+        resource: 'projects',
+        verb: 'list',
+        optional: true,
+      },
       // Discovery is open to every authenticated user.
       scannerDiscovery: undefined,
     });

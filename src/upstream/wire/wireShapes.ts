@@ -299,3 +299,8 @@ export const IMAGE_MANIFEST_VULN_LIST: Check = object({
 export const API_RESOURCE_LIST: Check = object({
   resources: optional(list(object({ name: string }))),
 });
+
+export const PROJECT_LIST: Check = object({
+  metadata: LIST_META,
+  items: optional(list(object({ metadata: object({ name: string }) }))),
+});

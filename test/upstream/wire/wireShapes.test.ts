@@ -10,6 +10,7 @@ import {
   API_RESOURCE_LIST,
   IMAGE_MANIFEST_VULN_LIST,
   POD_LIST,
+  PROJECT_LIST,
   WORKLOAD_OWNER,
   IMAGE,
   IMAGE_STREAM,
@@ -294,6 +295,10 @@ describe('workload wire shapes', () => {
         items: [{ metadata: { name: 'p', ownerReferences: [{ kind: 'ReplicaSet' }] } }],
       }),
     ).toBe('items[0].metadata.ownerReferences[0].name is undefined, not a string');
+    expect(fits(PROJECT_LIST, { items: [{ metadata: { name: 'a' } }] })).toBeUndefined();
+    expect(fits(PROJECT_LIST, { items: [{ metadata: { name: ['a'] } }] })).toBe(
+      'items[0].metadata.name is a list, not a string',
+    );
     expect(fits(WORKLOAD_OWNER, { metadata: { name: 'd', annotations: { a: 1 } } })).toContain(
       'annotations',
     );
