@@ -108,6 +108,7 @@ async function simulate(config: SimulateConfig, logger: Logger, announce: Announ
       benchStreams: config.benchStreams,
       benchImagesPerStream: config.benchImagesPerStream,
       benchLabelBytes: config.labelBytes,
+      benchPods: config.benchPods,
     },
   }).catch((err: unknown) => {
     throw listenError(err, config.port, config.host);

@@ -10,6 +10,7 @@ import {
   ManifestListPlatformsDocument,
   TagHistoryDocument,
   WhereDoesADigestRunDocument,
+  VulnerableWorkloadsDocument,
 } from '../examples/generated/graphql.js';
 import { startStack, type Stack } from './helpers/startStack.js';
 
@@ -92,6 +93,24 @@ describe('the example operations as typed documents (codegen client preset)', ()
     expect(data.imageLocations.map((l) => `${l.cluster.name}/${l.namespace}/${l.stream}`)).toEqual([
       'east/openshift/python',
       'west/openshift/python',
+    ]);
+  });
+
+  it('VulnerableWorkloads', async () => {
+    const data = await execute(
+      VulnerableWorkloadsDocument,
+      variables['VulnerableWorkloads'] as never,
+    );
+    // Log4Shell runs in two Deployments of east (the cluster with the scanner): backend is
+    // current with its tag, frontend is behind it.
+    expect(
+      data.vulnerableWorkloads.map(
+        (w) => `${w.cluster.name}/${w.namespace}/${w.kind}/${w.name}:${w.drift}`,
+      ),
+    ).toEqual(['east/apps/Deployment/backend:false', 'east/apps/Deployment/frontend:true']);
+    expect(data.vulnerableWorkloads.map((w) => w.image?.vulnerabilities.highestSeverity)).toEqual([
+      'Critical',
+      'Critical',
     ]);
   });
 });

@@ -14,6 +14,7 @@ import manifestListPlatforms from '../examples/ManifestListPlatforms.graphql';
 import tagHistory from '../examples/TagHistory.graphql';
 import variables from '../examples/variables.json';
 import whereDoesADigestRun from '../examples/WhereDoesADigestRun.graphql';
+import vulnerableWorkloads from '../examples/VulnerableWorkloads.graphql';
 
 // Exploration starts from nothing: clusters and namespaces, then streams, tags and images.
 const examples: [keyof typeof variables, string][] = [
@@ -24,6 +25,7 @@ const examples: [keyof typeof variables, string][] = [
   ['ImageSignatures', imageSignatures],
   ['TagHistory', tagHistory],
   ['WhereDoesADigestRun', whereDoesADigestRun],
+  ['VulnerableWorkloads', vulnerableWorkloads],
 ];
 
 const HEADERS = '{\n  "Authorization": "Bearer <token, only with --auth passthrough>"\n}';

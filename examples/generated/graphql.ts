@@ -193,6 +193,13 @@ export type Image = Node & {
   signatures: Array<Signature>;
   /** The sum of the layer sizes in bytes (compressed), or null when there are no layers. */
   totalLayerSize?: Maybe<Scalars['Int64']['output']>;
+  /**
+   * Scan results for this digest on the image's cluster (ImageManifestVuln objects); never an
+   * error when no scanner is installed (status SCANNER_NOT_INSTALLED).
+   */
+  vulnerabilities: VulnerabilityReport;
+  /** The same as Query.workloads for this image's digest. */
+  workloads: Array<Workload>;
 };
 
 
@@ -201,6 +208,13 @@ export type ImagePlatformArgs = {
   architecture: Scalars['String']['input'];
   os?: InputMaybe<Scalars['String']['input']>;
   variant?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A container image or a manifest list (the cluster-scoped Image resource). */
+export type ImageWorkloadsArgs = {
+  clusters?: InputMaybe<Array<Scalars['String']['input']>>;
+  namespaces?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 /** A place where a digest is tagged. */
@@ -310,6 +324,19 @@ export type ImageStreamTag = Node & {
   name: Scalars['String']['output'];
   /** The image stream's namespace. */
   namespace: Scalars['String']['output'];
+};
+
+/** An image stream tag a workload follows. */
+export type ImageTrigger = {
+  __typename?: 'ImageTrigger';
+  /** The tag's current image (status history[0]); null when the tag has none or cannot be read. */
+  currentDigest?: Maybe<Scalars['String']['output']>;
+  /** The image stream's namespace. */
+  namespace: Scalars['String']['output'];
+  /** The image stream's name. */
+  stream: Scalars['String']['output'];
+  /** The tag. */
+  tag: Scalars['String']['output'];
 };
 
 /** A key and its value (labels, annotations, claims). */
@@ -446,6 +473,20 @@ export type Query = {
    * index. At most 500 ids per call (the `--max-refs` limit).
    */
   nodes: Array<Maybe<Node>>;
+  /**
+   * Workloads running an image affected by an advisory (e.g. CVE-2021-44228), from ImageManifestVuln
+   * data (Quay's Container Security Operator). Clusters without the scanner contribute nothing and
+   * no error. Same limits and partial results as `workloads`.
+   */
+  vulnerableWorkloads: Array<Workload>;
+  /**
+   * Workloads whose pods run the digest (directly, or as a child or parent manifest list), across
+   * clusters (all configured clusters when clusters is omitted). A cluster or namespace that
+   * fails, or that the credentials may not read, adds an error with `extensions.cluster` and
+   * leaves the others' workloads in the result. At most 100 namespaces, and clusters x namespaces
+   * at most 500.
+   */
+  workloads: Array<Workload>;
 };
 
 
@@ -502,6 +543,39 @@ export type QueryNodeArgs = {
 
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryVulnerableWorkloadsArgs = {
+  advisory: Scalars['String']['input'];
+  clusters?: InputMaybe<Array<Scalars['String']['input']>>;
+  namespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type QueryWorkloadsArgs = {
+  clusters?: InputMaybe<Array<Scalars['String']['input']>>;
+  digest: Scalars['String']['input'];
+  namespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Whether scan results exist for a digest. */
+export enum ScanStatus {
+  /** The scanner is installed but has no results for the digest. */
+  NotScanned = 'NOT_SCANNED',
+  /** The scanner has results for the digest. */
+  Scanned = 'SCANNED',
+  /** The cluster does not serve ImageManifestVuln (secscan.quay.redhat.com). */
+  ScannerNotInstalled = 'SCANNER_NOT_INSTALLED'
+}
+
+/** How many distinct vulnerabilities have one severity. */
+export type SeverityCount = {
+  __typename?: 'SeverityCount';
+  /** Distinct vulnerabilities of that severity. */
+  count: Scalars['Int']['output'];
+  /** Critical, High, Medium, Low, Negligible or Unknown. */
+  severity: Scalars['String']['output'];
 };
 
 /** A signature stored on an image (ImageSignature). */
@@ -609,6 +683,85 @@ export type TagEventCondition = {
   type: Scalars['String']['output'];
 };
 
+/** One advisory affecting a package. */
+export type Vulnerability = {
+  __typename?: 'Vulnerability';
+  /** The advisory's description. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The version that fixes it, when known. */
+  fixedBy?: Maybe<Scalars['String']['output']>;
+  /** A link to the advisory. */
+  link?: Maybe<Scalars['String']['output']>;
+  /** The advisory, e.g. CVE-2021-44228. */
+  name: Scalars['String']['output'];
+  /** Critical, High, Medium, Low, Negligible or Unknown. */
+  severity: Scalars['String']['output'];
+};
+
+/** Scan results of one digest. */
+export type VulnerabilityReport = {
+  __typename?: 'VulnerabilityReport';
+  /** Vulnerabilities per severity, most severe first; severities with none are left out. */
+  counts: Array<SeverityCount>;
+  /** Packages with vulnerabilities, sorted by name and version. */
+  features: Array<VulnerableFeature>;
+  /** Highest severity found (Critical, High, Medium, Low, Negligible, Unknown); null when none. */
+  highestSeverity?: Maybe<Scalars['String']['output']>;
+  /** Whether there are results. */
+  status: ScanStatus;
+};
+
+/** A package of the image with known vulnerabilities. */
+export type VulnerableFeature = {
+  __typename?: 'VulnerableFeature';
+  /** The package name. */
+  name: Scalars['String']['output'];
+  /** The installed version. */
+  version: Scalars['String']['output'];
+  /** Its vulnerabilities, most severe first. */
+  vulnerabilities: Array<Vulnerability>;
+};
+
+/**
+ * Pods running an image, grouped by their top owner. (cluster, namespace, kind, name) identifies
+ * the workload; one workload appears once per digest its pods run (twice mid-rollout).
+ */
+export type Workload = {
+  __typename?: 'Workload';
+  /** The cluster the pods run on. */
+  cluster: Cluster;
+  /** Names of the containers (and init containers) running the digest, sorted. */
+  containers: Array<Scalars['String']['output']>;
+  /** True when it follows a tag whose current image differs from runningDigest (and is not its manifest list). */
+  drift: Scalars['Boolean']['output'];
+  /**
+   * The image running, resolved through the gateway's batched loaders when the caller may read it
+   * (through the trigger's stream, else the integrated-registry stream of the pull spec); null
+   * otherwise.
+   */
+  image?: Maybe<Image>;
+  /**
+   * Deployment, DeploymentConfig, StatefulSet, DaemonSet, CronJob, Job, or Pod for a bare pod: the
+   * top owner. A ReplicaSet, ReplicationController or Job without a controller of its own is the
+   * top owner itself; an owner the gateway does not read (a custom controller) ends the chain with
+   * its own kind.
+   */
+  kind: Scalars['String']['output'];
+  /** The top owner's name (the pod's for a bare pod). */
+  name: Scalars['String']['output'];
+  /** The namespace of the pods and their owners. */
+  namespace: Scalars['String']['output'];
+  /** Names of the pods running it, sorted. */
+  pods: Array<Scalars['String']['output']>;
+  /** The digest the pods report (containerStatuses[].imageID). */
+  runningDigest: Scalars['String']['output'];
+  /**
+   * The image stream tag the workload follows (image.openshift.io/triggers annotation, or a
+   * DeploymentConfig ImageChange trigger), for one of `containers`; null when it follows none.
+   */
+  trigger?: Maybe<ImageTrigger>;
+};
+
 export type FindAStreamQueryVariables = Exact<{
   cluster: Scalars['String']['input'];
   namespace?: InputMaybe<Scalars['String']['input']>;
@@ -663,6 +816,13 @@ export type TagHistoryQueryVariables = Exact<{
 
 export type TagHistoryQuery = { __typename?: 'Query', imageStream?: { __typename?: 'ImageStream', name: string, dockerImageRepository?: string | null, tags: Array<{ __typename?: 'StreamTag', name: string, from?: string | null, history: Array<{ __typename?: 'TagEvent', created?: string | null, digest: string, imageStreamImage?: { __typename?: 'ImageStreamImage', image: { __typename?: 'Image', totalLayerSize?: number | null } } | null }>, conditions: Array<{ __typename?: 'TagEventCondition', type: string, status: string, reason?: string | null, message?: string | null }> }> } | null };
 
+export type VulnerableWorkloadsQueryVariables = Exact<{
+  advisory: Scalars['String']['input'];
+}>;
+
+
+export type VulnerableWorkloadsQuery = { __typename?: 'Query', vulnerableWorkloads: Array<{ __typename?: 'Workload', namespace: string, kind: string, name: string, pods: Array<string>, runningDigest: string, drift: boolean, cluster: { __typename?: 'Cluster', name: string }, trigger?: { __typename?: 'ImageTrigger', stream: string, tag: string, currentDigest?: string | null } | null, image?: { __typename?: 'Image', vulnerabilities: { __typename?: 'VulnerabilityReport', highestSeverity?: string | null, counts: Array<{ __typename?: 'SeverityCount', severity: string, count: number }> } } | null }> };
+
 export type WhereDoesADigestRunQueryVariables = Exact<{
   digest: Scalars['String']['input'];
 }>;
@@ -677,4 +837,5 @@ export const ImageSignaturesDocument = {"__meta__":{"hash":"93e81114447fa46b3b13
 export const ListMyNamespacesDocument = {"__meta__":{"hash":"be1ba67274a197e513d9d938f16f147a966867cd787c950a5e16da943def21e4"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ListMyNamespaces"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clusters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reachable"}}]}},{"kind":"Field","name":{"kind":"Name","value":"namespaces"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ListMyNamespacesQuery, ListMyNamespacesQueryVariables>;
 export const ManifestListPlatformsDocument = {"__meta__":{"hash":"53df3b1552b235a4f1c5bc26649fe3aeef40797c97b59151a33441914d0c8793"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ManifestListPlatforms"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"cluster"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imageStreamImage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"cluster"},"value":{"kind":"Variable","name":{"kind":"Name","value":"cluster"}}},{"kind":"Argument","name":{"kind":"Name","value":"namespace"},"value":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"image"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"isManifestList"}},{"kind":"Field","name":{"kind":"Name","value":"manifestMediaType"}},{"kind":"Field","name":{"kind":"Name","value":"manifests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"os"}},{"kind":"Field","name":{"kind":"Name","value":"architecture"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"image"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalLayerSize"}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"arm64"},"name":{"kind":"Name","value":"platform"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"architecture"},"value":{"kind":"StringValue","value":"arm64","block":false}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ManifestListPlatformsQuery, ManifestListPlatformsQueryVariables>;
 export const TagHistoryDocument = {"__meta__":{"hash":"0fbc408c5734bc7d119fea1553b79bb774051dd2389ae44e01338a82ba15acbf"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TagHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"cluster"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"name"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imageStream"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"cluster"},"value":{"kind":"Variable","name":{"kind":"Name","value":"cluster"}}},{"kind":"Argument","name":{"kind":"Name","value":"namespace"},"value":{"kind":"Variable","name":{"kind":"Name","value":"namespace"}}},{"kind":"Argument","name":{"kind":"Name","value":"name"},"value":{"kind":"Variable","name":{"kind":"Name","value":"name"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"dockerImageRepository"}},{"kind":"Field","name":{"kind":"Name","value":"tags"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"created"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}},{"kind":"Field","name":{"kind":"Name","value":"imageStreamImage"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"image"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalLayerSize"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"conditions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TagHistoryQuery, TagHistoryQueryVariables>;
+export const VulnerableWorkloadsDocument = {"__meta__":{"hash":"4d121e1afd8d2be7f19c59b88a7268788d2aaeef2f5eb25aae04b0cb69dd4bda"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"VulnerableWorkloads"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"advisory"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vulnerableWorkloads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"advisory"},"value":{"kind":"Variable","name":{"kind":"Name","value":"advisory"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cluster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pods"}},{"kind":"Field","name":{"kind":"Name","value":"runningDigest"}},{"kind":"Field","name":{"kind":"Name","value":"drift"}},{"kind":"Field","name":{"kind":"Name","value":"trigger"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stream"}},{"kind":"Field","name":{"kind":"Name","value":"tag"}},{"kind":"Field","name":{"kind":"Name","value":"currentDigest"}}]}},{"kind":"Field","name":{"kind":"Name","value":"image"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"vulnerabilities"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"highestSeverity"}},{"kind":"Field","name":{"kind":"Name","value":"counts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<VulnerableWorkloadsQuery, VulnerableWorkloadsQueryVariables>;
 export const WhereDoesADigestRunDocument = {"__meta__":{"hash":"e27a06b752d94a712e0d8a06883fb44152625d53f38a039539e9af367f524a7e"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WhereDoesADigestRun"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"digest"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imageLocations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"digest"},"value":{"kind":"Variable","name":{"kind":"Name","value":"digest"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cluster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reachable"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"namespace"}},{"kind":"Field","name":{"kind":"Name","value":"stream"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"manifestList"}}]}}]}}]} as unknown as DocumentNode<WhereDoesADigestRunQuery, WhereDoesADigestRunQueryVariables>;

@@ -565,6 +565,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: SERVE,
     help: 'serve an Apollo Federation 2 subgraph schema: @key(fields: "id") on every Node type, _service and _entities',
   },
+  {
+    name: 'bench-pods',
+    kind: 'integer',
+    group: 'Simulator',
+    commands: SIMULATE,
+    value: 'N',
+    min: 0,
+    max: 100_000,
+    default: 0,
+    help: 'pods in namespace "bench", owned by 20 Deployments on the generated streams\' images',
+  },
 ];
 
 const BY_NAME: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((o) => [o.name, o]));

@@ -79,6 +79,8 @@ export interface SimulateConfig {
   readonly benchStreams: number;
   readonly benchImagesPerStream: number;
   readonly labelBytes: number;
+  /** Pods generated in namespace `bench` (workload benchmarks). */
+  readonly benchPods: number;
 }
 
 export type Config =
@@ -443,6 +445,7 @@ function simulateConfig(r: Reader): SimulateConfig {
     benchStreams: r.int('bench-streams'),
     benchImagesPerStream: r.int('bench-images'),
     labelBytes: r.int('label-bytes'),
+    benchPods: r.int('bench-pods'),
   });
 }
 

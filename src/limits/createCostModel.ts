@@ -123,5 +123,14 @@ export function createCostModel(clusterCount: number): CostModel {
         size: (a) => lengthOf(a['ids']),
       },
     ],
+    // Workload searches: at least one pod list per scope (owners, pages and manifest-list
+    // look-ups are data-dependent and bounded by the upstream budget at run time).
+    ['Query.workloads', { calls: scopes }],
+    ['Query.vulnerableWorkloads', { calls: (a) => 2 * scopes(a) }],
+    ['Image.workloads', { calls: scopes }],
+    ['Image.vulnerabilities', one],
+    ['Workload.trigger', one],
+    ['Workload.drift', one],
+    ['Workload.image', one],
   ]);
 }

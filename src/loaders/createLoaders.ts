@@ -36,6 +36,7 @@ import {
   type TagKey,
 } from './keys.js';
 import { asError, perKey } from './perKey.js';
+import { createWorkloadLoaders, type WorkloadLoaders } from './createWorkloadLoaders.js';
 
 /** An ImageStreamImage, and when its image came from the content cache, when that was read. */
 export interface LoadedImageStreamImage {
@@ -44,7 +45,7 @@ export interface LoadedImageStreamImage {
 }
 
 /** Every upstream read of a request, batched and deduplicated; created per request, never shared. */
-export interface Loaders {
+export interface Loaders extends WorkloadLoaders {
   /** ImageStreamImages; served from the content cache where the caller's access is proven. */
   readonly imageStreamImage: DataLoader<ImageKey, LoadedImageStreamImage, string>;
   /** The same, always from the API server (signatures and annotations older than their TTL). */
@@ -172,8 +173,9 @@ export function createLoaders(options: LoaderOptions): Loaders {
     return results;
   };
 
+  const imageStreamImage = new DataLoader(images.batch, { cacheKeyFn: imageCacheKey });
   return {
-    imageStreamImage: new DataLoader(images.batch, { cacheKeyFn: imageCacheKey }),
+    imageStreamImage,
     freshImageStreamImage: new DataLoader(
       (keys: readonly ImageKey[]) => {
         observer?.loaderBatch('freshImageStreamImage', keys.length);
@@ -215,5 +217,12 @@ export function createLoaders(options: LoaderOptions): Loaders {
         }
       }),
     ),
+    ...createWorkloadLoaders({
+      clientOf,
+      call,
+      observer,
+      imageStreamImage,
+      clusterDeadlineMs: options.fanOut.clusterDeadlineMs,
+    }),
   };
 }

@@ -65,3 +65,52 @@ export const streamPageCacheKey = (k: StreamPageKey): string =>
   `${k.cluster}\0${k.namespace}\0${k.limit}\0${k.continueToken}\0${k.labelSelector ?? ''}`;
 export const locationCacheKey = (k: LocationKey): string =>
   `${k.cluster}\0${k.digest}\0${k.namespaces === undefined ? '*' : k.namespaces.join(',')}`;
+
+/** One list scope of one cluster: a namespace, or every namespace (`namespace` undefined). */
+export interface ScopeKey {
+  readonly cluster: string;
+  readonly namespace: string | undefined;
+}
+
+/** One owner of pods, by the kind and name an ownerReference gives. */
+export interface OwnerKey {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** The workloads of one cluster whose pods run one of `digests`, over the named namespaces or all. */
+export interface WorkloadsKey {
+  readonly cluster: string;
+  /** Sorted, distinct. */
+  readonly digests: readonly string[];
+  readonly namespaces: readonly string[] | undefined;
+}
+
+/** The workloads of one cluster running an image that an ImageManifestVuln lists an advisory for. */
+export interface AdvisoryKey {
+  readonly cluster: string;
+  readonly advisory: string;
+  readonly namespaces: readonly string[] | undefined;
+}
+
+/** Scan results of one digest on one cluster, read through an image stream's namespace. */
+export interface VulnerabilityKey {
+  readonly cluster: string;
+  readonly digest: string;
+  /** Searched alone when the caller cannot list ImageManifestVulns cluster-wide. */
+  readonly namespace: string;
+}
+
+const namespacesPart = (namespaces: readonly string[] | undefined): string =>
+  namespaces === undefined ? '*' : namespaces.join(',');
+export const scopeCacheKey = (k: ScopeKey): string => `${k.cluster}\0${k.namespace ?? '*'}`;
+export const ownerCacheKey = (k: OwnerKey): string =>
+  `${k.cluster}\0${k.namespace}\0${k.kind}\0${k.name}`;
+export const workloadsCacheKey = (k: WorkloadsKey): string =>
+  `${k.cluster}\0${k.digests.join(',')}\0${namespacesPart(k.namespaces)}`;
+export const advisoryCacheKey = (k: AdvisoryKey): string =>
+  `${k.cluster}\0${k.advisory}\0${namespacesPart(k.namespaces)}`;
+export const vulnerabilityCacheKey = (k: VulnerabilityKey): string =>
+  `${k.cluster}\0${k.digest}\0${k.namespace}`;

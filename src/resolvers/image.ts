@@ -5,6 +5,7 @@ import type { GatewayContext } from '../context.js';
 import { imageKey } from '../loaders/keys.js';
 import type { Image as WireImage } from '../upstream/types.js';
 import type { ImageModel, StreamCoordinates } from './models.js';
+import { imageWorkloadFields } from './workload.js';
 
 /**
  * Signatures and annotations can change on an image (openshift-image-api.md §8.2); the rest
@@ -75,6 +76,7 @@ export const Image: ImageResolvers = {
   // manifest-list child and directly) is one object in a client's normalised cache.
   id: ({ cluster, wire }) =>
     encodeNodeId({ type: 'Image', cluster, digest: wire.metadata.name ?? '' }),
+  ...imageWorkloadFields,
 };
 
 export const Layer: LayerResolvers = {

@@ -16,6 +16,7 @@ import { Node } from './node.js';
 import { Namespace } from './namespace.js';
 import { DateTime, Int64 } from './scalars.js';
 import { Signature, SignatureCondition, SignatureSubject } from './signature.js';
+import { ImageTrigger, Vulnerability, VulnerabilityReport, Workload } from './workload.js';
 
 export const resolvers: Resolvers = {
   Int64,
@@ -40,4 +41,8 @@ export const resolvers: Resolvers = {
   ImageLocation,
   Node,
   Namespace,
+  Workload,
+  ImageTrigger,
+  VulnerabilityReport,
+  Vulnerability,
 };

@@ -92,3 +92,19 @@ export type SignatureConditionModel = Wire.SignatureCondition;
 export type DockerImageMetadataModel = Wire.DockerImage;
 export type DockerConfigModel = Wire.DockerConfig;
 export type TagEventConditionModel = Wire.TagEventCondition;
+
+export type { FoundWorkload as WorkloadModel } from '../loaders/findWorkloads.js';
+
+/** A tag a workload follows, with the cluster it is read from. */
+export interface ImageTriggerModel {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly stream: string;
+  readonly tag: string;
+}
+
+export type {
+  VulnerabilityReport as VulnerabilityReportModel,
+  VulnerableFeatureEntry as VulnerableFeatureModel,
+  VulnerabilityEntry as VulnerabilityModel,
+} from '../loaders/vulnerabilityReportOf.js';

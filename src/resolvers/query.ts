@@ -14,6 +14,7 @@ import { loadImageStreamImage } from './imageStream.js';
 import type { ImageLocationModel, ImageStreamImageModel } from './models.js';
 import { loadNode, type NodeModel } from './node.js';
 import { decodeNodeId } from './nodeId.js';
+import { workloadsRunning, workloadsVulnerableTo } from './workload.js';
 
 /** imageLocations scans at most this many namespaces, and clusters x namespaces at most MAX_SCOPES. */
 export const MAX_LOCATION_NAMESPACES = 100;
@@ -127,4 +128,9 @@ export const Query: QueryResolvers = {
       }
     }) as unknown as NodeModel[];
   },
+  workloads: (_root, args, ctx, info) =>
+    workloadsRunning(ctx, info, checkDigest(args.digest), args),
+
+  vulnerableWorkloads: (_root, args, ctx, info) =>
+    workloadsVulnerableTo(ctx, info, args.advisory, args),
 };

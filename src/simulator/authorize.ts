@@ -1,4 +1,8 @@
 import { quote } from './status.js';
+import { PROJECT_GROUP, workloadKey, WORKLOAD_RESOURCES } from './workloadResources.js';
+
+/** The workload resources (`pods`, `deployments.apps`…): what the simulated roles cover beyond images. */
+const WORKLOAD_KEYS: ReadonlySet<string> = new Set(WORKLOAD_RESOURCES.map(workloadKey));
 
 /**
  * Authorization as the API server's RBAC authorizer decides it (docs/openshift-image-api.md §6,
@@ -22,7 +26,9 @@ export interface TokenGrant {
    * `{ imagestreams: ['get', 'list'] }` allows those and nothing else, not even
    * `get imagestreamimages`. Keys are resources, with `/` and the subresource for subresources
    * (`imagestreams/layers`); `'*'` in a verb list allows every verb. Absent: get, list and watch
-   * of every image.openshift.io resource and subresource.
+   * of every image.openshift.io resource and subresource, and of every workload resource.
+   * Workload resources are keyed `<resource>.<group>` (`deployments.apps`), core ones by
+   * resource (`pods`).
    */
   readonly resources?: Readonly<Record<string, readonly string[]>>;
 }
@@ -61,7 +67,6 @@ export type Decision =
 
 export const IMAGE_GROUP = 'image.openshift.io';
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
-export const PROJECT_GROUP = 'project.openshift.io';
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 /** Cluster-scoped resources of the image group: readable through a cluster-wide grant only. */
@@ -128,11 +133,13 @@ export function authorize(identity: Identity, attributes: Attributes): Decision 
       `ClusterRoleBinding ${quote(`simulated:${grant.user}`)} of ClusterRole "simulated-reader" to User ${quote(grant.user)}`,
     );
   }
-  if (attributes.group !== IMAGE_GROUP) return DENIED;
+  const workload = WORKLOAD_KEYS.has(workloadKey(attributes));
+  if (attributes.group !== IMAGE_GROUP && !workload) return DENIED;
+  // Workload resources are keyed with their group (`pods`, `deployments.apps`), so a custom
+  // role over image.openshift.io never grants them by accident.
+  const resourceKey = workload ? workloadKey(attributes) : attributes.resource;
   const key =
-    attributes.subresource === ''
-      ? attributes.resource
-      : `${attributes.resource}/${attributes.subresource}`;
+    attributes.subresource === '' ? resourceKey : `${resourceKey}/${attributes.subresource}`;
   if (key === 'imagestreams/layers' && grant.layers === false) return DENIED;
   const clusterWide = grant.namespaces === '*';
   if (

@@ -1,5 +1,6 @@
 import { readFixture } from './readFixture.js';
-import { AUTHORIZATION_GROUP, IMAGE_GROUP, PROJECT_GROUP } from './authorize.js';
+import { AUTHORIZATION_GROUP, IMAGE_GROUP } from './authorize.js';
+import { PROJECT_GROUP, SCANNER_GROUP, WORKLOAD_RESOURCES } from './workloadResources.js';
 
 /**
  * The discovery documents the simulated API server serves (`/version`, `/api`, `/apis`, each
@@ -56,13 +57,23 @@ const CORE_RESOURCES: readonly ApiResource[] = [
   },
 ];
 
-/**
- * `projects: false` serves a cluster without OpenShift's project API (plain Kubernetes): the
- * projects list is then 404, as on such a server.
- */
-export function createDiscovery(
-  options: { readonly projects?: boolean | undefined } = {},
-): Discovery {
+export interface DiscoveryOptions {
+  /**
+   * false: a cluster without OpenShift's project API (plain Kubernetes); the projects list is
+   * then 404, as on such a server. Default true.
+   */
+  readonly projects?: boolean | undefined;
+  /** Serve secscan.quay.redhat.com/v1alpha1 (ImageManifestVuln): the scanner is installed. */
+  readonly scanner?: boolean | undefined;
+}
+
+export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
+  const workloads = workloadGroups(options.scanner === true);
+  // Core v1: namespaces (Cluster.namespaces' fallback) and the workload resources (pods, RCs).
+  const coreResources: readonly ApiResource[] = [
+    ...CORE_RESOURCES,
+    ...(workloads.find((g) => g.name === '')?.resources ?? []),
+  ];
   const groups: readonly ServedGroup[] = [
     { name: IMAGE_GROUP, version: 'v1', resources: imageResources() },
     {
@@ -78,6 +89,7 @@ export function createDiscovery(
         },
       ],
     },
+    ...workloads.filter((g) => g.name !== ''),
     ...(options.projects === false
       ? []
       : [
@@ -116,7 +128,7 @@ export function createDiscovery(
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
       },
     ],
-    ['/api/v1', { kind: 'APIResourceList', groupVersion: 'v1', resources: CORE_RESOURCES }],
+    ['/api/v1', { kind: 'APIResourceList', groupVersion: 'v1', resources: coreResources }],
     ['/apis', { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(apiGroup) }],
   ]);
   for (const g of groups) {
@@ -131,8 +143,7 @@ export function createDiscovery(
   return {
     documentAt: (path) => documents.get(path),
     serves: (group, version, resource) =>
-      (group === '' && version === 'v1' && CORE_RESOURCES.some((r) => r.name === resource)) ||
-      groups.some(
+      [...groups, { name: '', version: 'v1', resources: coreResources }].some(
         (g) =>
           g.name === group && g.version === version && g.resources.some((r) => r.name === resource),
       ),
@@ -182,4 +193,23 @@ function imageResources(): ApiResource[] {
     }
   }
   return resources;
+}
+
+/** The workload groups (core v1 first, as `''`), each resource read-only (get, list, watch). */
+function workloadGroups(scanner: boolean): ServedGroup[] {
+  const out = new Map<string, { name: string; version: string; resources: ApiResource[] }>();
+  for (const r of WORKLOAD_RESOURCES) {
+    if (r.group === SCANNER_GROUP && !scanner) continue;
+    const key = `${r.group}/${r.version}`;
+    let group = out.get(key);
+    if (!group) out.set(key, (group = { name: r.group, version: r.version, resources: [] }));
+    group.resources.push({
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: true,
+      kind: r.kind,
+      verbs: ['get', 'list', 'watch'],
+    });
+  }
+  return [...out.values()];
 }

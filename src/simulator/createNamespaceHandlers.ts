@@ -4,7 +4,7 @@ import type { Identity } from './authorize.js';
 import type { SeedData } from './createSeed.js';
 import { LIST_RESOURCE_VERSION } from './createPaging.js';
 
-/** The namespaces of a simulated cluster: those its seed has image streams in. */
+/** The namespaces of a simulated cluster: those its seed has image streams or workloads in. */
 export interface NamespaceHandlers {
   /**
    * GET project.openshift.io/v1/projects: as OpenShift's project API, every user may list, and
@@ -33,7 +33,13 @@ function objectOf(name: string, kind: 'Project' | 'Namespace'): Project {
 }
 
 export function createNamespaceHandlers(data: SeedData): NamespaceHandlers {
-  const all = (): string[] => [...data.streams.keys()].sort();
+  // Every namespace holding image streams or workloads.
+  const all = (): string[] => {
+    const names = new Set(data.streams.keys());
+    for (const byNamespace of data.workloads?.objects.values() ?? [])
+      for (const ns of byNamespace.keys()) names.add(ns);
+    return [...names].sort();
+  };
   const list = (kind: 'Project' | 'Namespace', names: readonly string[]): Answer => {
     const body: ProjectList = {
       kind: `${kind}List`,

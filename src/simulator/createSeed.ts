@@ -10,6 +10,11 @@ import {
 import { readFixture, readFixtureText } from './readFixture.js';
 import { sha256 } from './sha256.js';
 import { signaturesFor } from './signaturesFor.js';
+import {
+  createWorkloadSeed,
+  type WorkloadData,
+  type WorkloadSeedOptions,
+} from './createWorkloadSeed.js';
 
 export { readFixture, readFixtureText } from './readFixture.js';
 export { sha256 } from './sha256.js';
@@ -24,9 +29,11 @@ export interface SeedData {
   readonly images: Map<string, Image>;
   /** Namespace -> stream name -> ImageStream. */
   readonly streams: Map<string, Map<string, ImageStream>>;
+  /** Pods, their owners and scan results (createWorkloadSeed); none when absent. */
+  readonly workloads?: WorkloadData | undefined;
 }
 
-export interface SeedOptions {
+export interface SeedOptions extends WorkloadSeedOptions {
   /** Streams generated in namespace `bench` (default 10). */
   readonly benchStreams?: number | undefined;
   /** Images in each of those streams' history (default 12). */
@@ -76,7 +83,7 @@ export function createSeed(clusterName: string, options: SeedOptions = {}): Seed
     const name = `stream-${String(s).padStart(3, '0')}`;
     put(data, generateStream(data.images, 'bench', name, clusterName, perStream, labelBytes));
   }
-  return data;
+  return { ...data, workloads: createWorkloadSeed(clusterName, data, options) };
 }
 
 function add(data: SeedData, image: Image): Image {

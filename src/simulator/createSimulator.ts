@@ -17,6 +17,7 @@ import { createPaging } from './createPaging.js';
 import { createRequestLog, type RequestLog, type RequestRecord } from './createRequestLog.js';
 import { createRouter, type Router } from './createRouter.js';
 import { createRoutes } from './createRoutes.js';
+import { createWorkloadRoutes } from './createWorkloadRoutes.js';
 import { createRouteTable } from './createRouteTable.js';
 import { createSeed, type SeedData, type SeedOptions } from './createSeed.js';
 import { createStreamChanges, type StreamChanges } from './createStreamChanges.js';
@@ -113,7 +114,10 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
   const log = createRequestLog(options.maxRecords ?? 100_000);
   const faults = createFaultSchedule();
   const paging = createPaging();
-  const discovery = createDiscovery({ projects: options.projects });
+  const discovery = createDiscovery({
+    projects: options.projects,
+    scanner: data.workloads?.scanner,
+  });
   const hub = createWatchHub({
     bookmarkIntervalMs: options.watchBookmarkMs,
     maxHistory: options.watchHistory,
@@ -126,14 +130,15 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([, stream]) => stream),
       );
-  const table = createRouteTable(
-    createRoutes(
+  const table = createRouteTable([
+    ...createRoutes(
       discovery,
       createImageHandlers(data, paging, () => hub.resourceVersion),
       createNamespaceHandlers(data),
       (namespace, query) => hub.watch(namespace, query, allStreams),
     ),
-  );
+    ...createWorkloadRoutes(discovery, data.workloads, paging),
+  ]);
   const router = createRouter(table, discovery, tokens);
   const state = { latencyMs: options.latencyMs ?? 0 };
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {

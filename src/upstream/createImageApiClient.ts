@@ -11,9 +11,20 @@ import type { OperationBudget } from './createOperationBudget.js';
 import { DEFAULT_RETRY_BUDGET, type RetryBudgetOptions } from './createRetryBudget.js';
 import { createUpstreamTransport } from './createUpstreamTransport.js';
 import type { WatchEvent } from './readWatchEvents.js';
-import { RESOURCES, type AccessAttributes, type ResourceDefinition } from './resources.js';
+import {
+  OWNER_KINDS,
+  RESOURCES,
+  type AccessAttributes,
+  type OwnerKind,
+  type ResourceDefinition,
+} from './resources.js';
+import { GatewayError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retryDelay.js';
 import type {
+  ApiResourceList,
+  ImageManifestVulnList,
+  PodList,
+  WorkloadOwner,
   ImageStream,
   ImageStreamImage,
   ImageStreamLayers,
@@ -204,6 +215,26 @@ export interface ImageApiClient {
   listProjects(call?: CallOptions): Promise<ProjectList>;
   /** Every namespace (core v1; needs list on namespaces cluster-wide). */
   listNamespaces(call?: CallOptions): Promise<ProjectList>;
+  /** Pods of one namespace, or of all namespaces when `namespace` is undefined, one page. */
+  listPods(namespace: string | undefined, list: ListOptions, call?: CallOptions): Promise<PodList>;
+  /** One owner of pods (ReplicaSet, Deployment, Job…), by the kind its ownerReference names. */
+  getWorkloadOwner(
+    kind: OwnerKind,
+    namespace: string,
+    name: string,
+    call?: CallOptions,
+  ): Promise<WorkloadOwner>;
+  /** ImageManifestVuln objects (Quay's Container Security Operator), one page. */
+  listImageManifestVulns(
+    namespace: string | undefined,
+    list: ListOptions,
+    call?: CallOptions,
+  ): Promise<ImageManifestVulnList>;
+  /**
+   * Whether the cluster serves ImageManifestVuln (discovery of secscan.quay.redhat.com/v1alpha1):
+   * false when the group is not served (404), an error for anything else.
+   */
+  servesImageManifestVulns(call?: CallOptions): Promise<boolean>;
   /** The cluster's fair queue, for tests and metrics. */
   readonly scheduler: FairScheduler;
   /** The cluster's circuit breaker, for tests and metrics. */
@@ -296,5 +327,19 @@ export function createImageApiClient(
       ),
     listProjects: (call) => send(RESOURCES.projectList, call, {}),
     listNamespaces: (call) => send(RESOURCES.namespaceList, call, {}),
+    listPods: (namespace, list, call) => send(RESOURCES.podList, call, { namespace, list }),
+    getWorkloadOwner: (kind, namespace, name, call) =>
+      send(OWNER_KINDS[kind], call, { namespace, name }),
+    listImageManifestVulns: (namespace, list, call) =>
+      send(RESOURCES.imageManifestVulnList, call, { namespace, list }),
+    servesImageManifestVulns: async (call) => {
+      try {
+        const found = await send<ApiResourceList>(RESOURCES.scannerDiscovery, call, {});
+        return (found.resources ?? []).some((r) => r.name === 'imagemanifestvulns');
+      } catch (err) {
+        if (err instanceof GatewayError && err.code === 'NOT_FOUND') return false;
+        throw err;
+      }
+    },
   };
 }

@@ -2,6 +2,10 @@ import { GatewayError } from '../errors.js';
 import type { UpstreamRequest } from './createUpstreamTransport.js';
 import type { Check } from './wire/checkShape.js';
 import {
+  API_RESOURCE_LIST,
+  IMAGE_MANIFEST_VULN_LIST,
+  POD_LIST,
+  WORKLOAD_OWNER,
   IMAGE_STREAM,
   IMAGE_STREAM_IMAGE,
   IMAGE_STREAM_LAYERS,
@@ -87,6 +91,87 @@ function namespacedGet(
   };
 }
 
+/** A list of any group (`api/v1` for the core group), cluster-wide or in one namespace, paged. */
+function pagedList(
+  group: string,
+  version: string,
+  resource: string,
+  shape: Check,
+): ResourceDefinition {
+  const base = group === '' ? `api/${version}` : `apis/${group}/${version}`;
+  return {
+    rbac: { group, resource, verb: 'list' },
+    request: (args) => {
+      const searchParams: Record<string, string | number> = {};
+      if (args.list?.limit !== undefined) searchParams['limit'] = args.list.limit;
+      if (args.list?.continueToken) searchParams['continue'] = args.list.continueToken;
+      return {
+        resource,
+        path:
+          args.namespace === undefined
+            ? `${base}/${resource}`
+            : `${base}/namespaces/${segment(args.namespace)}/${resource}`,
+        searchParams,
+        shape,
+      };
+    },
+  };
+}
+
+/** GET of one owner of pods (a ReplicaSet, Deployment… of its group). */
+function ownerGet(group: string, version: string, resource: string): ResourceDefinition {
+  const base = group === '' ? `api/${version}` : `apis/${group}/${version}`;
+  return {
+    rbac: { group, resource, verb: 'get' },
+    request: (args) => ({
+      resource,
+      path: `${base}/namespaces/${segment(args.namespace)}/${resource}/${segment(args.name)}`,
+      shape: WORKLOAD_OWNER,
+    }),
+  };
+}
+
+/** The group of Quay's Container Security Operator (ImageManifestVuln). */
+export const SCANNER_GROUP = 'secscan.quay.redhat.com';
+
+/**
+ * The owner kinds a pod's controller chain goes through (openshift-image-api.md §6.3), keyed by
+ * `kind` as ownerReferences name them. Any other kind ends the chain where it is.
+ */
+export const OWNER_KINDS = {
+  ReplicaSet: ownerGet('apps', 'v1', 'replicasets'),
+  Deployment: ownerGet('apps', 'v1', 'deployments'),
+  StatefulSet: ownerGet('apps', 'v1', 'statefulsets'),
+  DaemonSet: ownerGet('apps', 'v1', 'daemonsets'),
+  Job: ownerGet('batch', 'v1', 'jobs'),
+  CronJob: ownerGet('batch', 'v1', 'cronjobs'),
+  ReplicationController: ownerGet('', 'v1', 'replicationcontrollers'),
+  DeploymentConfig: ownerGet('apps.openshift.io', 'v1', 'deploymentconfigs'),
+} satisfies Record<string, ResourceDefinition>;
+
+export type OwnerKind = keyof typeof OWNER_KINDS;
+
+export const isOwnerKind = (kind: string): kind is OwnerKind => Object.hasOwn(OWNER_KINDS, kind);
+
+const WORKLOAD_RESOURCES = {
+  podList: pagedList('', 'v1', 'pods', POD_LIST),
+  ...Object.fromEntries(Object.entries(OWNER_KINDS).map(([kind, def]) => [`owner${kind}`, def])),
+  imageManifestVulnList: pagedList(
+    SCANNER_GROUP,
+    'v1alpha1',
+    'imagemanifestvulns',
+    IMAGE_MANIFEST_VULN_LIST,
+  ),
+  // Discovery is open to every authenticated user (system:discovery): no RBAC entry.
+  scannerDiscovery: {
+    request: () => ({
+      resource: 'discovery',
+      path: `apis/${SCANNER_GROUP}/v1alpha1`,
+      shape: API_RESOURCE_LIST,
+    }),
+  },
+} satisfies Record<string, ResourceDefinition>;
+
 export const RESOURCES = {
   imageStreamImage: namespacedGet('imagestreamimages', IMAGE_STREAM_IMAGE),
   imageStream: namespacedGet('imagestreams', IMAGE_STREAM),
@@ -135,6 +220,7 @@ export const RESOURCES = {
       shape: () => undefined,
     }),
   },
+  ...WORKLOAD_RESOURCES,
   imageStreamTag: namespacedGet('imagestreamtags', IMAGE_STREAM_TAG),
   // Optional: without it imageLocations reads each candidate image instead.
   imageStreamLayers: namespacedGet('imagestreams', IMAGE_STREAM_LAYERS, {
@@ -164,7 +250,7 @@ export const RESOURCES = {
   },
   // The namespaces a caller can see: OpenShift's projects list answers every user with the
   // projects it may see; core namespaces (cluster-wide list) are the fallback. Both optional:
-  // only Cluster.namespaces needs them.
+  // only Cluster.namespaces needs them, and workloads when pods cannot be listed cluster-wide.
   projectList: {
     rbac: { group: 'project.openshift.io', resource: 'projects', verb: 'list', optional: true },
     request: () => ({

@@ -252,6 +252,125 @@ export interface VersionInfo {
   platform?: string | undefined;
 }
 
+/*
+ * Workloads and scan results (openshift-image-api.md §6.3): core/v1 pods and
+ * replicationcontrollers, apps/v1, batch/v1 and apps.openshift.io/v1 owners, and Quay's
+ * ImageManifestVuln (secscan.quay.redhat.com/v1alpha1). Only the fields the gateway reads.
+ */
+
+/** metadata.ownerReferences[]: `controller: true` marks the managing owner. */
+export interface OwnerReference {
+  apiVersion?: string | undefined;
+  kind: string;
+  name: string;
+  uid?: string | undefined;
+  controller?: boolean | undefined;
+}
+
+export interface WorkloadMeta extends ObjectMeta {
+  ownerReferences?: OwnerReference[] | null | undefined;
+}
+
+/** status.containerStatuses[] / initContainerStatuses[]; imageID is empty while pulling. */
+export interface ContainerStatus {
+  name: string;
+  image?: string | undefined;
+  imageID?: string | undefined;
+}
+
+export interface Pod {
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata: WorkloadMeta;
+  spec?: { containers?: { name: string; image?: string }[] | null } | null | undefined;
+  status?: {
+    phase?: string | undefined;
+    containerStatuses?: ContainerStatus[] | null | undefined;
+    initContainerStatuses?: ContainerStatus[] | null | undefined;
+  } | null;
+}
+
+export interface PodList {
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata?: ListMeta | undefined;
+  items?: Pod[] | null | undefined;
+}
+
+/** A DeploymentConfig trigger (apps.openshift.io/v1 DeploymentTriggerPolicy). */
+export interface DeploymentTriggerPolicy {
+  type?: string | undefined;
+  imageChangeParams?: {
+    automatic?: boolean | undefined;
+    containerNames?: string[] | null | undefined;
+    from?: ObjectReference | null | undefined;
+  } | null;
+}
+
+/**
+ * Any owner of pods (ReplicaSet, Deployment, ReplicationController, DeploymentConfig, Job,
+ * CronJob, StatefulSet, DaemonSet): its metadata (owners, the `image.openshift.io/triggers`
+ * annotation) and, for a DeploymentConfig, `spec.triggers`.
+ */
+export interface WorkloadOwner {
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata: WorkloadMeta;
+  spec?: { triggers?: DeploymentTriggerPolicy[] | null | undefined } | null | undefined;
+}
+
+/** One vulnerability of a feature, as Quay's Container Security Operator writes it. */
+export interface ManifestVulnerability {
+  name: string;
+  severity?: string | undefined;
+  fixedby?: string | undefined;
+  link?: string | undefined;
+  description?: string | undefined;
+}
+
+/** ImageManifestVuln: scan results of one digest, named `sha256.<hex>`, per namespace. */
+export interface ImageManifestVuln {
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata: ObjectMeta;
+  spec?: {
+    manifest?: string | undefined;
+    image?: string | undefined;
+    features?:
+      | {
+          name: string;
+          version?: string | undefined;
+          vulnerabilities?: ManifestVulnerability[] | null | undefined;
+        }[]
+      | null
+      | undefined;
+  } | null;
+  status?: {
+    highestSeverity?: string | undefined;
+    affectedPods?: Record<string, string[]> | null | undefined;
+    criticalCount?: number | undefined;
+    highCount?: number | undefined;
+    mediumCount?: number | undefined;
+    lowCount?: number | undefined;
+    unknownCount?: number | undefined;
+    negligibleCount?: number | undefined;
+  } | null;
+}
+
+export interface ImageManifestVulnList {
+  kind?: string | undefined;
+  apiVersion?: string | undefined;
+  metadata?: ListMeta | undefined;
+  items?: ImageManifestVuln[] | null | undefined;
+}
+
+/** A group version's discovery document (APIResourceList); only resource names are read. */
+export interface ApiResourceList {
+  kind?: string | undefined;
+  groupVersion?: string | undefined;
+  resources?: { name: string }[] | null | undefined;
+}
+
 /**
  * A project (project.openshift.io/v1: the namespaces a user can see) or a core namespace
  * (v1): the gateway reads the same fields of both.
@@ -263,6 +382,7 @@ export interface Project {
   status?: { phase?: string | undefined } | null | undefined;
 }
 
+/** project.openshift.io/v1 ProjectList (the namespaces the credentials can see) or a v1 NamespaceList. */
 export interface ProjectList {
   kind?: string | undefined;
   apiVersion?: string | undefined;

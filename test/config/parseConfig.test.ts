@@ -115,6 +115,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'trusted-documents': { base: ['--demo'], value: 'persisted-documents.json' },
   'allow-untrusted-documents': { base: ['--demo', '--trusted-documents', 'manifest.json'] },
   federation: { base: ['--demo'] },
+  'bench-pods': { base: ['simulate'], value: '2000' },
 };
 
 describe('parseConfig: every flag has an environment variable', () => {

@@ -375,6 +375,9 @@ describe('cost', () => {
       ImageSignatures: 1,
       TagHistory: 2,
       WhereDoesADigestRun: 3,
+      // Two clusters, two calls each (scan results and pods), then drift, trigger, image and
+      // its scan results for the one workload the static model counts.
+      VulnerableWorkloads: 8,
     });
   });
 

@@ -101,7 +101,28 @@ describe('authorize', () => {
     expect(authorize(reader, { ...image('get', 'imagestreams', 'apps'), group: '' }).allowed).toBe(
       false,
     );
-    expect(authorize(reader, { ...image('list', 'pods', 'apps'), group: '' }).allowed).toBe(false);
+    expect(authorize(reader, { ...image('list', 'secrets', 'apps'), group: '' }).allowed).toBe(
+      false,
+    );
+    expect(authorize(reader, { ...image('list', 'pods', 'apps'), group: 'apps' }).allowed).toBe(
+      false,
+    );
+  });
+
+  it('grants the workload reads (pods, owners, scan results) as view and cluster-reader do', () => {
+    const reader = identity({ user: 'r', namespaces: ['apps'] });
+    expect(authorize(reader, { ...image('list', 'pods', 'apps'), group: '' }).allowed).toBe(true);
+    expect(authorize(reader, { ...image('list', 'pods', ''), group: '' }).allowed).toBe(false);
+    expect(
+      authorize(reader, { ...image('get', 'deployments', 'apps'), group: 'apps' }).allowed,
+    ).toBe(true);
+    // A custom role names workload resources with their group: `pods`, `replicasets.apps`.
+    const podsOnly = identity({ user: 'p', namespaces: '*', resources: { pods: ['list'] } });
+    expect(authorize(podsOnly, { ...image('list', 'pods', ''), group: '' }).allowed).toBe(true);
+    expect(
+      authorize(podsOnly, { ...image('get', 'replicasets', 'apps'), group: 'apps' }).allowed,
+    ).toBe(false);
+    expect(authorize(podsOnly, image('list', 'imagestreams', 'apps')).allowed).toBe(false);
   });
 
   it('lets any authenticated user, and nobody else, create access reviews and read discovery', () => {

@@ -16,12 +16,17 @@ afterAll(async () => {
 });
 
 describe('discovery', () => {
-  it('lists image.openshift.io, authorization.k8s.io and project.openshift.io in /apis, image first', async () => {
+  it('lists image.openshift.io and authorization.k8s.io in /apis, image first, then the workload groups and project.openshift.io', async () => {
     const apis = await callSimulator(sim, '/apis');
     expect(apis.status).toBe(200);
     expect(apis.body.groups.map((g: any) => [g.name, g.preferredVersion.groupVersion])).toEqual([
       ['image.openshift.io', 'image.openshift.io/v1'],
       ['authorization.k8s.io', 'authorization.k8s.io/v1'],
+      ['apps', 'apps/v1'],
+      ['batch', 'batch/v1'],
+      ['apps.openshift.io', 'apps.openshift.io/v1'],
+      // The Container Security Operator's CRD, installed on every seeded cluster but "west".
+      ['secscan.quay.redhat.com', 'secscan.quay.redhat.com/v1alpha1'],
       ['project.openshift.io', 'project.openshift.io/v1'],
     ]);
     const group = await callSimulator(sim, '/apis/authorization.k8s.io');

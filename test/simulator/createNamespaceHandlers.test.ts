@@ -7,12 +7,16 @@ const tokens = {
   alice: { user: 'alice', namespaces: ['apps', 'gone'] },
   custom: { user: 'custom', namespaces: '*' as const, resources: { imagestreams: ['list'] } },
 };
+/** The seed's namespaces: those holding image streams, and those holding only workloads. */
 const NAMESPACES = [
   'apps',
+  'batch',
   'bench',
+  'data',
   'example',
   'hello-world',
   'images',
+  'monitoring',
   'openshift',
   'shared',
   'test',

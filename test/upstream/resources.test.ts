@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
-import { RESOURCES } from '../../src/upstream/resources.js';
+import { OWNER_KINDS, RESOURCES } from '../../src/upstream/resources.js';
 import {
   IMAGE_STREAM,
   IMAGE_STREAM_IMAGE,
@@ -166,6 +166,24 @@ describe('RESOURCES: RBAC', () => {
         verb: 'create',
       },
       version: undefined,
+      podList: { group: '', resource: 'pods', verb: 'list' },
+      ownerReplicaSet: { group: 'apps', resource: 'replicasets', verb: 'get' },
+      ownerDeployment: { group: 'apps', resource: 'deployments', verb: 'get' },
+      ownerStatefulSet: { group: 'apps', resource: 'statefulsets', verb: 'get' },
+      ownerDaemonSet: { group: 'apps', resource: 'daemonsets', verb: 'get' },
+      ownerJob: { group: 'batch', resource: 'jobs', verb: 'get' },
+      ownerCronJob: { group: 'batch', resource: 'cronjobs', verb: 'get' },
+      ownerReplicationController: { group: '', resource: 'replicationcontrollers', verb: 'get' },
+      ownerDeploymentConfig: {
+        group: 'apps.openshift.io',
+        resource: 'deploymentconfigs',
+        verb: 'get',
+      },
+      imageManifestVulnList: {
+        group: 'secscan.quay.redhat.com',
+        resource: 'imagemanifestvulns',
+        verb: 'list',
+      },
       projectList: {
         group: 'project.openshift.io',
         resource: 'projects',
@@ -173,6 +191,8 @@ describe('RESOURCES: RBAC', () => {
         optional: true,
       },
       namespaceList: { group: '', resource: 'namespaces', verb: 'list', optional: true },
+      // Discovery is open to every authenticated user.
+      scannerDiscovery: undefined,
     });
   });
 
@@ -196,5 +216,27 @@ describe('RESOURCES: RBAC', () => {
     });
     expect(namespaced.path).toBe('apis/image.openshift.io/v1/namespaces/a%2Fb/imagestreams');
     expect(namespaced.searchParams).toEqual({ watch: '1', allowWatchBookmarks: 'true' });
+  });
+
+  it('builds the workload paths of each group, core pods under /api/v1', () => {
+    expect(RESOURCES.podList.request({ namespace: undefined, list: { limit: 500 } })).toMatchObject(
+      {
+        path: 'api/v1/pods',
+        searchParams: { limit: 500 },
+      },
+    );
+    expect(RESOURCES.podList.request({ namespace: 'apps', list: {} }).path).toBe(
+      'api/v1/namespaces/apps/pods',
+    );
+    expect(OWNER_KINDS.DeploymentConfig.request({ namespace: 'a', name: 'w' }).path).toBe(
+      'apis/apps.openshift.io/v1/namespaces/a/deploymentconfigs/w',
+    );
+    // A name is one path segment, whatever it holds.
+    expect(OWNER_KINDS.Job.request({ namespace: 'a', name: '../x/y' }).path).toBe(
+      'apis/batch/v1/namespaces/a/jobs/..%2Fx%2Fy',
+    );
+    expect(RESOURCES.imageManifestVulnList.request({ namespace: 'a', list: {} }).path).toBe(
+      'apis/secscan.quay.redhat.com/v1alpha1/namespaces/a/imagemanifestvulns',
+    );
   });
 });

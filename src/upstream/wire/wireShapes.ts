@@ -207,3 +207,109 @@ export const PROJECT_LIST: Check = object({
     list(object({ metadata: OBJECT_META, status: optional(object({ phase: optional(string) })) })),
   ),
 });
+
+/* Workloads and scan results (openshift-image-api.md §6.3): only the fields the gateway reads. */
+
+const WORKLOAD_META: Check = object({
+  name: string,
+  namespace: optional(string),
+  annotations: stringMap,
+  ownerReferences: optional(
+    list(object({ kind: string, name: string, controller: optional(boolean) })),
+  ),
+});
+
+const CONTAINER_STATUSES = optional(
+  list(object({ name: string, image: optional(string), imageID: optional(string) })),
+);
+
+const LIST_META: Check = optional(
+  object({
+    resourceVersion: optional(string),
+    continue: optional(string),
+    remainingItemCount: optional(integer),
+  }),
+);
+
+export const POD_LIST: Check = object({
+  metadata: LIST_META,
+  items: optional(
+    list(
+      object({
+        metadata: WORKLOAD_META,
+        status: optional(
+          object({
+            phase: optional(string),
+            containerStatuses: CONTAINER_STATUSES,
+            initContainerStatuses: CONTAINER_STATUSES,
+          }),
+        ),
+      }),
+    ),
+  ),
+});
+
+export const WORKLOAD_OWNER: Check = object({
+  metadata: WORKLOAD_META,
+  spec: optional(
+    object({
+      triggers: optional(
+        list(
+          object({
+            type: optional(string),
+            imageChangeParams: optional(
+              object({
+                containerNames: strings,
+                from: optional(
+                  object({
+                    kind: optional(string),
+                    name: optional(string),
+                    namespace: optional(string),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        ),
+      ),
+    }),
+  ),
+});
+
+const IMAGE_MANIFEST_VULN: Check = object({
+  metadata: OBJECT_META,
+  spec: optional(
+    object({
+      manifest: optional(string),
+      features: optional(
+        list(
+          object({
+            name: string,
+            version: optional(string),
+            vulnerabilities: optional(
+              list(
+                object({
+                  name: string,
+                  severity: optional(string),
+                  fixedby: optional(string),
+                  link: optional(string),
+                  description: optional(string),
+                }),
+              ),
+            ),
+          }),
+        ),
+      ),
+    }),
+  ),
+  status: optional(object({ highestSeverity: optional(string) })),
+});
+
+export const IMAGE_MANIFEST_VULN_LIST: Check = object({
+  metadata: LIST_META,
+  items: optional(list(IMAGE_MANIFEST_VULN)),
+});
+
+export const API_RESOURCE_LIST: Check = object({
+  resources: optional(list(object({ name: string }))),
+});

@@ -7,6 +7,11 @@ import { reviewSelfSubjectAccess } from '../../../src/simulator/reviewSelfSubjec
 import type { Image, ImageStream } from '../../../src/upstream/types.js';
 import type { Check } from '../../../src/upstream/wire/checkShape.js';
 import {
+  API_RESOURCE_LIST,
+  IMAGE_MANIFEST_VULN_LIST,
+  POD_LIST,
+  PROJECT_LIST,
+  WORKLOAD_OWNER,
   IMAGE,
   IMAGE_STREAM,
   IMAGE_STREAM_IMAGE,
@@ -239,5 +244,76 @@ describe('wire shapes refuse a broken object, naming where', () => {
     );
     expect(fits(SELF_SUBJECT_ACCESS_REVIEW, {})).toBe('status is undefined, not an object');
     expect(fits(VERSION_INFO, { gitVersion: 129 })).toBe('gitVersion is number, not a string');
+  });
+});
+
+describe('workload wire shapes', () => {
+  const data = createSeed('east', { benchStreams: 1, benchImagesPerStream: 1 });
+  const objects = (key: string): unknown[] =>
+    [...(data.workloads?.objects.get(key)?.values() ?? [])].flatMap((m) => [...m.values()]);
+
+  it('every simulated pod list, owner and ImageManifestVuln list fits', () => {
+    expect(fits(POD_LIST, { kind: 'PodList', items: objects('pods') })).toBeUndefined();
+    let owners = 0;
+    for (const key of [
+      'replicasets.apps',
+      'deployments.apps',
+      'statefulsets.apps',
+      'daemonsets.apps',
+      'jobs.batch',
+      'cronjobs.batch',
+      'replicationcontrollers',
+      'deploymentconfigs.apps.openshift.io',
+    ])
+      for (const owner of objects(key)) {
+        expect(fits(WORKLOAD_OWNER, owner)).toBeUndefined();
+        owners += 1;
+      }
+    expect(owners).toBeGreaterThanOrEqual(9);
+    expect(
+      fits(IMAGE_MANIFEST_VULN_LIST, {
+        items: objects('imagemanifestvulns.secscan.quay.redhat.com'),
+      }),
+    ).toBeUndefined();
+    expect(
+      fits(
+        API_RESOURCE_LIST,
+        createDiscovery({ scanner: true }).documentAt('/apis/secscan.quay.redhat.com/v1alpha1'),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('refuses the malformed shapes a broken API server or proxy could send, naming the path', () => {
+    expect(fits(POD_LIST, { items: 'none' })).toBe('items is string, not a list');
+    expect(
+      fits(POD_LIST, {
+        items: [{ metadata: { name: 'p' }, status: { containerStatuses: [{ name: 1 }] } }],
+      }),
+    ).toBe('items[0].status.containerStatuses[0].name is number, not a string');
+    expect(
+      fits(POD_LIST, {
+        items: [{ metadata: { name: 'p', ownerReferences: [{ kind: 'ReplicaSet' }] } }],
+      }),
+    ).toBe('items[0].metadata.ownerReferences[0].name is undefined, not a string');
+    expect(fits(PROJECT_LIST, { items: [{ metadata: { name: 'a' } }] })).toBeUndefined();
+    expect(fits(PROJECT_LIST, { items: [{ metadata: { name: ['a'] } }] })).toBe(
+      'items[0].metadata.name is a list, not a string',
+    );
+    expect(fits(WORKLOAD_OWNER, { metadata: { name: 'd', annotations: { a: 1 } } })).toContain(
+      'annotations',
+    );
+    expect(fits(WORKLOAD_OWNER, { metadata: { name: 'd' }, spec: { triggers: {} } })).toBe(
+      'spec.triggers is object, not a list',
+    );
+    expect(
+      fits(IMAGE_MANIFEST_VULN_LIST, {
+        items: [
+          {
+            metadata: {},
+            spec: { features: [{ name: 'x', vulnerabilities: [{ severity: 'High' }] }] },
+          },
+        ],
+      }),
+    ).toBe('items[0].spec.features[0].vulnerabilities[0].name is undefined, not a string');
   });
 });
