@@ -726,7 +726,7 @@ export type VulnerableFeature = {
  * Pods running an image, grouped by their top owner. (cluster, namespace, kind, name) identifies
  * the workload; one workload appears once per digest its pods run (twice mid-rollout).
  */
-export type Workload = {
+export type Workload = Node & {
   __typename?: 'Workload';
   /** The cluster the pods run on. */
   cluster: Cluster;
@@ -734,6 +734,11 @@ export type Workload = {
   containers: Array<Scalars['String']['output']>;
   /** True when it follows a tag whose current image differs from runningDigest (and is not its manifest list). */
   drift: Scalars['Boolean']['output'];
+  /**
+   * The workload's global id: cluster, namespace, kind, name and the digest its pods run (a
+   * workload mid-rollout appears once per digest, so the digest is part of what it is).
+   */
+  id: Scalars['ID']['output'];
   /**
    * The image running, resolved through the gateway's batched loaders when the caller may read it
    * (through the trigger's stream, else the integrated-registry stream of the pull spec); null

@@ -729,7 +729,7 @@ export type VulnerableFeature = {
  * Pods running an image, grouped by their top owner. (cluster, namespace, kind, name) identifies
  * the workload; one workload appears once per digest its pods run (twice mid-rollout).
  */
-export type Workload = {
+export type Workload = Node & {
   __typename?: 'Workload';
   /** The cluster the pods run on. */
   cluster: Cluster;
@@ -737,6 +737,11 @@ export type Workload = {
   containers: Array<Scalars['String']['output']>;
   /** True when it follows a tag whose current image differs from runningDigest (and is not its manifest list). */
   drift: Scalars['Boolean']['output'];
+  /**
+   * The workload's global id: cluster, namespace, kind, name and the digest its pods run (a
+   * workload mid-rollout appears once per digest, so the digest is part of what it is).
+   */
+  id: Scalars['ID']['output'];
   /**
    * The image running, resolved through the gateway's batched loaders when the caller may read it
    * (through the trigger's stream, else the integrated-registry stream of the pull spec); null
@@ -835,7 +840,7 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
-  Node: ( ClusterModel ) | ( ImageModel ) | ( ImageStreamModel ) | ( ImageStreamImageModel ) | ( ImageStreamTagModel );
+  Node: ( ClusterModel ) | ( ImageModel ) | ( ImageStreamModel ) | ( ImageStreamImageModel ) | ( ImageStreamTagModel ) | ( WorkloadModel );
 };
 
 /** Mapping between all available schema types and the resolvers types */
@@ -1123,7 +1128,7 @@ export type NamespaceEdgeResolvers<ContextType = GatewayContext, ParentType exte
 };
 
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Cluster' | 'Image' | 'ImageStream' | 'ImageStreamImage' | 'ImageStreamTag', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Cluster' | 'Image' | 'ImageStream' | 'ImageStreamImage' | 'ImageStreamTag' | 'Workload', ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
@@ -1245,6 +1250,7 @@ export type WorkloadResolvers<ContextType = GatewayContext, ParentType extends R
   cluster?: Resolver<ResolversTypes['Cluster'], ParentType, ContextType>;
   containers?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   drift?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   image?: Resolver<Maybe<ResolversTypes['Image']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

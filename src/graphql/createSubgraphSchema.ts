@@ -17,6 +17,7 @@ export const ENTITY_TYPES: readonly NodeType[] = [
   'ImageStreamImage',
   'ImageStreamTag',
   'Image',
+  'Workload',
 ];
 
 /**

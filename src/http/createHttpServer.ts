@@ -310,7 +310,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     };
     app.get('/graphiql/graphiql.js', asset('js'));
     app.get('/graphiql/graphiql.css', asset('css'));
-    app.get('/graphql', async (request, reply) => {
+    // No HEAD: Apollo answers GraphQL over GET and POST only, so HEAD is a 405 with the same
+    // Allow as every other method.
+    app.get('/graphql', { exposeHeadRoute: false }, async (request, reply) => {
       if (wantsHtml(request))
         return reply
           .type('text/html; charset=utf-8')

@@ -30,7 +30,8 @@ const lengthOf = (value: unknown): number => (Array.isArray(value) ? value.lengt
 function nodeCalls(id: unknown): number {
   try {
     const { type } = decodeNodeId(typeof id === 'string' ? id : '');
-    return type === 'Cluster' ? 0 : type === 'Image' ? 2 : 1;
+    // An Image is found through a stream listing; a Workload through a pod list and its owners.
+    return type === 'Cluster' ? 0 : type === 'Image' || type === 'Workload' ? 2 : 1;
   } catch {
     return 2;
   }

@@ -10,11 +10,17 @@ import type {
   ImageStreamImageModel,
   ImageStreamModel,
   ImageStreamTagModel,
+  WorkloadModel,
 } from './models.js';
 import type { NodeRef, NodeType } from './nodeId.js';
 
 export type NodeModel =
-  ClusterModel | ImageModel | ImageStreamModel | ImageStreamImageModel | ImageStreamTagModel;
+  | ClusterModel
+  | ImageModel
+  | ImageStreamModel
+  | ImageStreamImageModel
+  | ImageStreamTagModel
+  | WorkloadModel;
 
 /**
  * The type of each object loadNode returned (the models do not carry their GraphQL type, and two
@@ -60,6 +66,38 @@ async function loadImage(
 }
 
 /**
+ * A workload by (cluster, namespace, kind, name, digest): the same search as
+ * `workloads(digest, clusters: [cluster], namespaces: [namespace])`, with the caller's
+ * credentials, then the one top owner named. A scope the caller may not read fails as it would
+ * there; a workload whose pods no longer run the digest is NOT_FOUND.
+ */
+async function loadWorkload(
+  ctx: GatewayContext,
+  ref: Extract<NodeRef, { type: 'Workload' }>,
+): Promise<WorkloadModel> {
+  const scan = await ctx.loaders.workloads.load({
+    cluster: ref.cluster,
+    digests: [ref.digest],
+    namespaces: [ref.namespace],
+  });
+  const found = scan.workloads.find(
+    (w) =>
+      w.namespace === ref.namespace &&
+      w.kind === ref.kind &&
+      w.name === ref.name &&
+      w.runningDigest === ref.digest,
+  );
+  if (found) return found;
+  const [refused] = scan.errors;
+  if (refused) throw refused;
+  throw new GatewayError(
+    'NOT_FOUND',
+    `No ${ref.kind} ${JSON.stringify(ref.name)} in namespace "${ref.namespace}" of cluster "${cutForMessage(ref.cluster)}" runs image ${ref.digest} now.`,
+    { cluster: ref.cluster },
+  );
+}
+
+/**
  * The object a Node id names, through the same entry points (argument checks, the caller's
  * credentials, the batched loaders) as the direct fields: node(id) answers exactly what the
  * direct field would, including FORBIDDEN and NOT_FOUND. A cluster the gateway does not know
@@ -91,6 +129,9 @@ export async function loadNode(ctx: GatewayContext, ref: NodeRef): Promise<NodeM
     case 'Image':
       ctx.clusters.resolve(ref.cluster);
       return typed(ref.type, await loadImage(ctx, ref.cluster, ref.digest));
+    case 'Workload':
+      ctx.clusters.resolve(ref.cluster);
+      return typed(ref.type, await loadWorkload(ctx, ref));
   }
 }
 

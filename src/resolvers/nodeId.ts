@@ -15,8 +15,9 @@ import {
  * caller, every request and every replica, and an id grants nothing (loading it asks the API
  * server with the caller's own credentials, as the direct fields do).
  *
- * To add a type (e.g. `Workload`, issue 13): a `NodeRef` variant, its parts in `PARTS`, a check
- * in `refOf`, an `id` resolver calling `encodeNodeId`, and a case in `loadNode` (node.ts).
+ * To add a type: a `NodeRef` variant, its parts in `PARTS`, a check in `refOf`, an `id` resolver
+ * calling `encodeNodeId`, a case in `loadNode` (node.ts) and an entry in ENTITY_TYPES
+ * (createSubgraphSchema.ts).
  */
 export type NodeRef =
   | { readonly type: 'Cluster'; readonly cluster: string }
@@ -41,7 +42,16 @@ export type NodeRef =
       readonly tag: string;
     }
   /** Per (cluster, digest): one image reached through two streams is one object. */
-  | { readonly type: 'Image'; readonly cluster: string; readonly digest: string };
+  | { readonly type: 'Image'; readonly cluster: string; readonly digest: string }
+  /** The pods of one top owner running one digest (a rollout shows the owner once per digest). */
+  | {
+      readonly type: 'Workload';
+      readonly cluster: string;
+      readonly namespace: string;
+      readonly kind: string;
+      readonly name: string;
+      readonly digest: string;
+    };
 
 export type NodeType = NodeRef['type'];
 
@@ -52,6 +62,7 @@ const PARTS = {
   ImageStreamImage: ['cluster', 'namespace', 'stream', 'digest'],
   ImageStreamTag: ['cluster', 'namespace', 'stream', 'tag'],
   Image: ['cluster', 'digest'],
+  Workload: ['cluster', 'namespace', 'kind', 'name', 'digest'],
 } as const satisfies Record<NodeType, readonly string[]>;
 
 /**
@@ -68,6 +79,10 @@ function isClusterName(value: string): boolean {
   }
   return true;
 }
+/** An owner's kind as an ownerReference gives it (Deployment, a custom controller's kind…). */
+const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
+/** An object name (DNS subdomain, RFC 1123), as pods and their owners have. */
+const OBJECT_NAME = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
 /** Image names: a digest, or the bare 64-hex v1 id of very old images (Image.name). */
 const IMAGE_NAME = /^(?:sha256:)?[0-9a-f]{64}$/;
 
@@ -82,7 +97,7 @@ function isNodeType(value: unknown): value is NodeType {
 
 /** The ref the parts describe, every part checked as the direct field's argument would be. */
 function refOf(type: NodeType, parts: readonly string[]): NodeRef {
-  const [cluster = '', a = '', b = '', c = ''] = parts;
+  const [cluster = '', a = '', b = '', c = '', d = ''] = parts;
   if (!isClusterName(cluster)) throw new RangeError('cluster');
   switch (type) {
     case 'Cluster':
@@ -104,6 +119,17 @@ function refOf(type: NodeType, parts: readonly string[]): NodeRef {
       const { stream, tag } = parseImageStreamTagName(`${b}:${c}`, checkNamespace(a));
       return { type, cluster, namespace: a, stream, tag };
     }
+    case 'Workload':
+      if (!KIND.test(b)) throw new RangeError('kind');
+      if (!OBJECT_NAME.test(c)) throw new RangeError('name');
+      return {
+        type,
+        cluster,
+        namespace: checkNamespace(a),
+        kind: b,
+        name: c,
+        digest: checkDigest(d),
+      };
   }
 }
 
@@ -130,7 +156,7 @@ export function decodeNodeId(value: string, argument = 'id'): NodeRef {
     return ref;
   } catch {
     throw badUserInput(
-      `Argument "${argument}" must be a Node id this gateway issued (the \`id\` field of a Cluster, ImageStream, ImageStreamImage, ImageStreamTag or Image); got ${JSON.stringify(cutForMessage(value))}.`,
+      `Argument "${argument}" must be a Node id this gateway issued (the \`id\` field of a Cluster, ImageStream, ImageStreamImage, ImageStreamTag, Image or Workload); got ${JSON.stringify(cutForMessage(value))}.`,
     );
   }
 }

@@ -12,6 +12,7 @@ import type { WorkloadScan } from '../loaders/findWorkloads.js';
 import { imageKey, streamKey } from '../loaders/keys.js';
 import { checkNamespace } from '../validation.js';
 import type { ImageModel, ImageTriggerModel, WorkloadModel } from './models.js';
+import { encodeNodeId } from './nodeId.js';
 
 /** The scope arguments of a cross-cluster search. */
 interface SearchArgs {
@@ -149,6 +150,15 @@ const triggerOf = (w: WorkloadModel): ImageTriggerModel | null =>
   w.trigger ? { cluster: w.cluster, ...w.trigger } : null;
 
 export const Workload: WorkloadResolvers = {
+  id: (w) =>
+    encodeNodeId({
+      type: 'Workload',
+      cluster: w.cluster,
+      namespace: w.namespace,
+      kind: w.kind,
+      name: w.name,
+      digest: w.runningDigest,
+    }),
   cluster: (w, _args, ctx) => ctx.clusters.get(w.cluster),
   namespace: (w) => w.namespace,
   kind: (w) => w.kind,

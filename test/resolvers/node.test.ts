@@ -1,7 +1,7 @@
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client/core/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeNodeId } from '../../src/resolvers/nodeId.js';
-import { startStack, type Stack } from '../helpers/startStack.js';
+import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
 
 const DIGEST = 'sha256:a874dcabc74ca202b92b826521ff79dede61caca00ceab0b65024e895baceb58';
 const raw = (value: unknown): string =>
@@ -316,6 +316,53 @@ describe('node(id) under --auth passthrough: an id is not a capability', () => {
     const nobody = await as(undefined, [ids[0] as string]);
     expect(nobody.body.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
     expect(nobody.body.data).toEqual({ nodes: [null] });
+  });
+});
+
+describe('Workload ids (issue 13 types are Nodes too)', () => {
+  const WORKLOADS = `query($d: String!) {
+    workloads(digest: $d, clusters: ["east"]) { __typename id kind name namespace runningDigest pods }
+  }`;
+
+  it('refetches every workload of a search by its id, as the search answered it', async () => {
+    const frontend = historyOf(stack.sims['east']!, 'apps', 'frontend');
+    for (const digest of frontend) {
+      const { body } = await stack.gql(WORKLOADS, { d: digest });
+      expect(body.errors).toBeUndefined();
+      const found = (body.data as { workloads: Obj[] }).workloads;
+      for (const workload of found) {
+        const again = await stack.gql(
+          `query($id: ID!) { node(id: $id) { __typename id ... on Workload { kind name namespace runningDigest pods } } }`,
+          { id: workload['id'] },
+        );
+        expect(again.body.errors).toBeUndefined();
+        expect((again.body.data as { node: Obj }).node).toEqual(workload);
+      }
+    }
+  });
+
+  it('answers a workload id whose pods no longer run the digest NOT_FOUND, and a forged one BAD_USER_INPUT', async () => {
+    const other = 'sha256:' + 'e'.repeat(64);
+    const gone = encodeNodeId({
+      type: 'Workload',
+      cluster: 'east',
+      namespace: 'apps',
+      kind: 'Deployment',
+      name: 'frontend',
+      digest: other,
+    });
+    const { body } = await stack.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: gone });
+    expect(body.data).toEqual({ node: null });
+    expect(body.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    for (const forged of [
+      raw(['Workload', 'east', 'apps', 'deployment', 'frontend', other]),
+      raw(['Workload', 'east', 'apps', 'Deployment', '../x', other]),
+      raw(['Workload', 'east', 'apps', 'Deployment', 'frontend', 'sha256:abc']),
+      raw(['Workload', 'east', 'apps', 'Deployment', 'frontend']),
+    ]) {
+      const res = await stack.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: forged });
+      expect(res.body.errors?.[0]?.extensions?.['code'], forged).toBe('BAD_USER_INPUT');
+    }
   });
 });
 
