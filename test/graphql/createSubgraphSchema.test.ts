@@ -155,8 +155,7 @@ describe('--federation: an Apollo Federation 2 subgraph', () => {
           Query: { scans: () => [{ severity: 'high', image: { id: IMAGE_ID } }] },
           Image: {
             __resolveReference: (ref: { id: string }) => ref,
-            advisories: (image: { id: string }) =>
-              image.id === IMAGE_ID ? ['CVE-2024-0001'] : [],
+            advisories: (image: { id: string }) => (image.id === IMAGE_ID ? ['CVE-2024-0001'] : []),
           },
         },
       }),
