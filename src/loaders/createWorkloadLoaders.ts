@@ -180,9 +180,11 @@ export function createWorkloadLoaders(options: WorkloadLoaderOptions): WorkloadL
       try {
         const isi = await options.imageStreamImage.load({ cluster, namespace, stream, digest });
         return (isi.wire.image.dockerImageManifests ?? []).map((m) => m.digest);
-      } catch {
-        // Not in the stream, or not readable by this caller: no relation is known.
-        return undefined;
+      } catch (err) {
+        // Not in the stream: no relation. Anything else (forbidden, budget, a failing cluster)
+        // is the join's to report: the answer may miss a workload because of it.
+        if (err instanceof GatewayError && err.code === 'NOT_FOUND') return undefined;
+        throw err;
       }
     },
   };

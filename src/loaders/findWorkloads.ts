@@ -368,7 +368,8 @@ export async function findWorkloads(
   // digest is not a target but whose stream is known) are looked up: one wave, not two.
   for (const pod of pods)
     if (pod.containers.some((c) => targets.has(c.digest))) void ownerOf(pod).catch(() => undefined);
-  const related = await listRelations(readers, cluster, pods, targets);
+  const { related, problems } = await listRelations(readers, cluster, pods, targets);
+  errors.push(...problems);
   const matched: { pod: PodSummary; container: RunningContainer }[] = [];
   for (const pod of pods)
     for (const container of pod.containers)
@@ -445,13 +446,17 @@ async function listRelations(
   cluster: string,
   pods: readonly PodSummary[],
   targets: ReadonlySet<string>,
-): Promise<Set<string>> {
+): Promise<{ related: Set<string>; problems: GatewayError[] }> {
   const candidates = new Map<string, RunningContainer>();
   for (const pod of pods)
     for (const c of pod.containers)
       if (c.stream && !targets.has(c.digest)) candidates.set(relationKey(c), c);
   const out = new Set<string>();
-  if (candidates.size === 0) return out;
+  if (candidates.size === 0) return { related: out, problems: [] };
+  // What made the answer incomplete, reported next to it (never silent): the cap, and reads
+  // that failed for another reason than "not in this stream" (one error per code).
+  let capped = false;
+  const failures = new Map<string, GatewayError>();
   const lookups = new Map<string, Promise<readonly string[] | undefined>>();
   const lookup = (
     namespace: string,
@@ -461,10 +466,22 @@ async function listRelations(
     const id = `${namespace}/${stream}@${digest}`;
     let found = lookups.get(id);
     if (!found) {
-      found =
-        lookups.size < MAX_LIST_LOOKUPS
-          ? readers.children(cluster, namespace, stream, digest).catch(() => undefined)
-          : Promise.resolve(undefined);
+      if (lookups.size < MAX_LIST_LOOKUPS) {
+        found = readers.children(cluster, namespace, stream, digest).catch((err: unknown) => {
+          const error =
+            err instanceof GatewayError
+              ? err
+              : new GatewayError('INTERNAL_SERVER_ERROR', 'a manifest-list look-up failed', {
+                  cluster,
+                  cause: err,
+                });
+          if (!failures.has(error.code)) failures.set(error.code, error);
+          return undefined;
+        });
+      } else {
+        capped = true;
+        found = Promise.resolve(undefined);
+      }
       lookups.set(id, found);
     }
     return found;
@@ -491,5 +508,14 @@ async function listRelations(
       }
     }),
   );
-  return out;
+  const problems = [...failures.values()];
+  if (capped)
+    problems.push(
+      new GatewayError(
+        'BAD_USER_INPUT',
+        `cluster "${cluster}": manifest-list matching stopped after ${MAX_LIST_LOOKUPS} image reads, so pods running a platform of a manifest list (or the list of a platform) beyond them are missing from the answer; search fewer namespaces at once.`,
+        { cluster, reason: 'LIST_LOOKUPS_CAPPED' },
+      ),
+    );
+  return { related: out, problems };
 }

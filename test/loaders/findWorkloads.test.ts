@@ -319,5 +319,26 @@ describe('findWorkloads', () => {
     const scan = await findWorkloads(r, key([D(1)]));
     expect(scan.workloads).toEqual([]);
     expect(r.childReads).toBeLessThanOrEqual(MAX_LIST_LOOKUPS);
+    // The answer may be incomplete, and says so.
+    expect(scan.errors.map((e) => [e.code, e.extensions['reason']])).toEqual([
+      ['BAD_USER_INPUT', 'LIST_LOOKUPS_CAPPED'],
+    ]);
+  });
+
+  it('reports a manifest-list look-up that failed for another reason than "not in the stream", once per code', async () => {
+    const many = Array.from({ length: 5 }, (_, i) => pod(`p${i}`, D(1000 + i), undefined, `s${i}`));
+    const r = readers(many, {});
+    let reads = 0;
+    r.children = () => {
+      reads += 1;
+      return Promise.reject(
+        reads % 2 === 0
+          ? new GatewayError('FORBIDDEN', 'cannot get imagestreamimages', { cluster: 'east' })
+          : new GatewayError('UPSTREAM_UNAVAILABLE', 'down', { cluster: 'east' }),
+      );
+    };
+    const scan = await findWorkloads(r, key([D(1)]));
+    expect(scan.workloads).toEqual([]);
+    expect(scan.errors.map((e) => e.code).sort()).toEqual(['FORBIDDEN', 'UPSTREAM_UNAVAILABLE']);
   });
 });
