@@ -89,6 +89,8 @@ describe('checkSearch and checkLabelSelector', () => {
       'tier in (web, api)',
       'tier notin (web)',
       'tier in ()',
+      'tier in (web, ,api)',
+      'tier in (  web  )',
       ' app = ruby , !legacy ',
     ]) {
       expect(checkLabelSelector(ok)).toBe(ok);
@@ -112,6 +114,14 @@ describe('checkSearch and checkLabelSelector', () => {
       `app=${'v'.repeat(64)}`,
       `${'k'.repeat(1020)}=v`,
       Array.from({ length: 600 }, () => 'a').join(','),
+      'tier in (web api)',
+      'tier in (-web)',
+      'in in (a)b',
+      // Once exponential (36 s for 17 repeats, about 3.4x per repeat): 300 repeats would never
+      // end, so this test could only pass with a linear check.
+      `k in (${',  '.repeat(300)}!)`,
+      `k in (${' a ,'.repeat(250)}!)`,
+      `k notin (${' '.repeat(1000)}x!)`,
     ]) {
       expect(() => checkLabelSelector(bad), bad).toThrow(
         /^Argument "labelSelector" must be a label selector of at most 1024 characters/,
