@@ -51,8 +51,37 @@ function formsOf(secret: string): string[] {
  */
 const IDENTIFYING_PREFIX = 12;
 
+/**
+ * Text past this is dropped before redacting: every caller shows at most a few thousand
+ * characters, and a 32 MiB error body (a hostile upstream) must not cost seconds of CPU.
+ */
+export const MAX_REDACTED_TEXT = 64 * 1024;
+
+/** Characters that end a token-like run (what an echo of a secret is delimited by). */
+const SEPARATOR = /[\s"',;]/;
+
+/**
+ * Replaces every run of non-separator characters that ends with `suffix` by `[redacted]`, in one
+ * pass (a regular expression `[^…]*suffix` would retry the run from every position: quadratic).
+ */
+function redactRunsEndingWith(text: string, suffix: string): string {
+  let out = '';
+  let done = 0;
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(suffix, from);
+    if (at < 0) break;
+    let start = at;
+    while (start > done && !SEPARATOR.test(text[start - 1] ?? ' ')) start -= 1;
+    out += `${text.slice(done, start)}[redacted]`;
+    done = at + suffix.length;
+    from = done;
+  }
+  return out + text.slice(done);
+}
+
 export function redactSecrets(text: string, secrets: Iterable<string | undefined> = []): string {
-  let out = text;
+  let out = text.length > MAX_REDACTED_TEXT ? text.slice(0, MAX_REDACTED_TEXT) : text;
   for (const secret of secrets) {
     if (secret === undefined || secret.length < MIN_SECRET_LENGTH) continue;
     for (const form of formsOf(secret)) out = out.split(form).join('[redacted]');
@@ -62,7 +91,7 @@ export function redactSecrets(text: string, secrets: Iterable<string | undefined
       // Whatever follows an echoed prefix up to the next separator is taken for the rest of it,
       // and whatever precedes an echoed suffix (a message cut at its start).
       out = out.replace(new RegExp(`${escapeRegExp(prefix)}[^\\s"',;]*`, 'g'), '[redacted]');
-      out = out.replace(new RegExp(`[^\\s"',;]*${escapeRegExp(suffix)}`, 'g'), '[redacted]');
+      out = redactRunsEndingWith(out, suffix);
     }
   }
   for (const [shape, replacement] of TOKEN_SHAPES) out = out.replace(shape, replacement);

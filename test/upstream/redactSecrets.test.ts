@@ -87,4 +87,13 @@ describe('redactSecrets', () => {
       }
     }
   });
+
+  it('redacts a long echo in one pass: 200,000 characters with a token at the end and none', () => {
+    const secret = 'GATEWAY-SECRET-0123456789abcdef';
+    // Once quadratic (7 s for 120,000 characters): at this size the test could not finish.
+    const long = 'x'.repeat(200_000);
+    expect(redactSecrets(long, [secret])).toBe('x'.repeat(64 * 1024));
+    const echoed = `${'y'.repeat(30_000)} ${secret.slice(4)} tail`;
+    expect(redactSecrets(echoed, [secret])).toBe(`${'y'.repeat(30_000)} [redacted] tail`);
+  });
 });
