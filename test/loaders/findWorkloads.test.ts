@@ -341,4 +341,37 @@ describe('findWorkloads', () => {
     expect(scan.workloads).toEqual([]);
     expect(scan.errors.map((e) => e.code).sort()).toEqual(['FORBIDDEN', 'UPSTREAM_UNAVAILABLE']);
   });
+
+  it('stops spending look-ups past the cap at once, however many pods and digests (an advisory of 10,000 digests)', async () => {
+    // Before: every pod tried every target against settled look-ups, 10,000 x 10,000 awaits that
+    // held the event loop for minutes; this test could not have finished.
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      pod(`p${i}`, D(100_000 + i), undefined, `s${i % 50}`),
+    );
+    const r = readers(many, {});
+    const targets = Array.from({ length: 10_000 }, (_, i) => D(1 + i));
+    const scan = await findWorkloads(r, key(targets));
+    expect(scan.workloads).toEqual([]);
+    expect(r.childReads).toBe(MAX_LIST_LOOKUPS);
+    expect(scan.errors.map((e) => e.extensions['reason'])).toEqual(['LIST_LOOKUPS_CAPPED']);
+  });
+
+  it('reports one error per code and message, however many owners failed alike', async () => {
+    const many = Array.from({ length: 300 }, (_, i) =>
+      pod(`p${i}`, D(1), { kind: 'ReplicaSet', name: `rs-${i}` }),
+    );
+    // A new error object per owner, as the budget raises one per call.
+    const owners = Object.fromEntries(
+      many.map((_, i) => [
+        `ReplicaSet/rs-${i}`,
+        new GatewayError('BAD_USER_INPUT', 'budget spent', {
+          cluster: 'east',
+          reason: 'UPSTREAM_BUDGET_EXHAUSTED',
+        }),
+      ]),
+    );
+    const scan = await findWorkloads(readers(many, owners), key([D(1)]));
+    expect(scan.workloads).toHaveLength(300);
+    expect(scan.errors).toHaveLength(1);
+  });
 });
