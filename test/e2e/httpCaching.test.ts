@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenGrant } from '../../src/simulator/createSimulator.js';
 import { encodeNodeId } from '../../src/resolvers/nodeId.js';
+import { documentHash } from '../../src/http/readTrustedDocuments.js';
 import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
 
 interface Answer {
@@ -357,6 +358,64 @@ describe('--http-cache-max-age-s', () => {
       } finally {
         await stack.close();
       }
+    }
+  });
+});
+
+describe('HTTP caching behind the other gates', () => {
+  it('runs a trusted document by hash over GET with caching headers, and refuses an unlisted one with no-store', async () => {
+    const east = await startStack({ clusters: [{ name: 'east' }], logLevel: 'warn' });
+    const digest = historyOf(east.sims['east']!, 'bench', 'stream-000')[0]!;
+    await east.close();
+    const listed = `query Image($name: String!) { imageStreamImage(namespace: "bench", name: $name) { digest image { layers { size } } } }`;
+    const stack = await startStack({
+      clusters: [{ name: 'east' }],
+      trustedDocuments: {
+        documents: new Map([[documentHash(listed), listed]]),
+        allowUntrusted: false,
+      },
+      logLevel: 'warn',
+    });
+    try {
+      const byHash = async (headers: Record<string, string> = {}): Promise<Answer> => {
+        const target = new URL(stack.url);
+        target.searchParams.set('documentId', `sha256:${documentHash(listed)}`);
+        target.searchParams.set('variables', JSON.stringify({ name: `stream-000@${digest}` }));
+        const res = await fetch(target, {
+          headers: { 'apollo-require-preflight': 'true', ...headers },
+        });
+        return { status: res.status, headers: res.headers, text: await res.text() };
+      };
+      const etag = expectCacheable(await byHash());
+      expect((await byHash({ 'if-none-match': etag })).status).toBe(304);
+      const unlisted = await get(
+        stack.url,
+        `{ imageStreamImage(namespace: "bench", name: "stream-000@${digest}") { digest } }`,
+        { headers: { 'if-none-match': '*' } },
+      );
+      expect(unlisted.status).toBe(400);
+      expect(unlisted.text).toContain('TRUSTED_DOCUMENT_REQUIRED');
+      expectNoStore(unlisted);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('replaces an answer larger than --max-response-bytes with an error, no-store, never a 304', async () => {
+    const stack = await startStack({
+      clusters: [{ name: 'east', seedOptions: { benchLabelBytes: 80_000 } }],
+      http: { maxResponseBytes: 64 * 1024 },
+      logLevel: 'warn',
+    });
+    try {
+      const digest = historyOf(stack.sims['east']!, 'bench', 'stream-000')[0]!;
+      const q = `{ imageStreamImage(namespace: "bench", name: "stream-000@${digest}") { image { dockerImageMetadata { config { labels { key value } } } } } }`;
+      const answer = await get(stack.url, q, { headers: { 'if-none-match': '*' } });
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain('RESPONSE_TOO_LARGE');
+      expectNoStore(answer);
+    } finally {
+      await stack.close();
     }
   });
 });
