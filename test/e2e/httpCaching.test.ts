@@ -363,6 +363,30 @@ describe('--http-cache-max-age-s', () => {
 });
 
 describe('HTTP caching behind the other gates', () => {
+  it("keeps CORS's Vary: Origin next to its own", async () => {
+    const origin = 'https://console.example.com';
+    const stack = await startStack({
+      clusters: [{ name: 'east' }],
+      corsOrigins: [origin],
+      logLevel: 'warn',
+    });
+    try {
+      const digest = historyOf(stack.sims['east']!, 'bench', 'stream-000')[0]!;
+      const q = `{ imageStreamImage(namespace: "bench", name: "stream-000@${digest}") { name } }`;
+      const answer = await get(stack.url, q, { headers: { origin } });
+      expectCacheable(answer);
+      expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(
+        answer.headers
+          .get('vary')
+          ?.toLowerCase()
+          .split(/\s*,\s*/),
+      ).toEqual(['origin', 'accept', 'authorization', 'x-cluster-authorization-east']);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('runs a trusted document by hash over GET with caching headers, and refuses an unlisted one with no-store', async () => {
     const east = await startStack({ clusters: [{ name: 'east' }], logLevel: 'warn' });
     const digest = historyOf(east.sims['east']!, 'bench', 'stream-000')[0]!;
