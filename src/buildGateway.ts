@@ -82,6 +82,7 @@ export async function buildGateway(
     http: {
       maxBodyBytes: config.maxBodyBytes,
       maxResponseBytes: config.maxResponseBytes,
+      httpCacheMaxAgeS: config.httpCacheMaxAgeS,
       headerTimeoutMs: config.headerTimeoutMs,
       bodyTimeoutMs: config.bodyTimeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,

@@ -13,6 +13,7 @@ import { createApolloServer } from './graphql/createApolloServer.js';
 import { loadGraphiQLAssets } from './graphiqlPage.js';
 import { createGraphQLHandler } from './http/createGraphQLHandler.js';
 import { createTrustedDocumentGate } from './http/createTrustedDocumentGate.js';
+import { headerOf } from './upstream/headerNameOf.js';
 import {
   createHttpServer,
   type ConnectionLimits,
@@ -47,7 +48,13 @@ export interface GatewayOptions {
   /** OpenTelemetry tracing (shut down with the gateway); off when absent. */
   readonly tracing?: Tracing | undefined;
   /** Timeouts and caps of the listeners; each defaults to its flag's default. */
-  readonly http?: (Partial<ConnectionLimits> & { readonly maxResponseBytes?: number }) | undefined;
+  readonly http?:
+    | (Partial<ConnectionLimits> & {
+        readonly maxResponseBytes?: number;
+        /** --http-cache-max-age-s (README "HTTP caching"); 0: off. */
+        readonly httpCacheMaxAgeS?: number;
+      })
+    | undefined;
   /** Browser origins allowed to call (CORS). */
   readonly corsOrigins?: readonly string[] | undefined;
   /** /metrics is served by listenMetrics only (a port that no Route exposes). */
@@ -202,6 +209,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     maxTokens: queryLimits.maxTokens,
     maxResponseBytes: options.http?.maxResponseBytes ?? defaultOf('max-response-bytes'),
+    httpCache: {
+      maxAgeS: options.http?.httpCacheMaxAgeS ?? defaultOf('http-cache-max-age-s'),
+      // Everything an answer depends on besides the URL: the media type Accept chose, and the
+      // caller's credentials, the bearer token and each cluster's own header.
+      vary: [
+        'Accept',
+        'Authorization',
+        ...registry.clients.map((c) => `X-Cluster-Authorization-${headerOf(c.cluster)}`),
+      ],
+    },
     trustedDocuments: options.trustedDocuments
       ? createTrustedDocumentGate({ ...options.trustedDocuments, logger })
       : undefined,

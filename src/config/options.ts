@@ -175,6 +175,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'largest response; a larger one is replaced by an error',
   },
   {
+    name: 'http-cache-max-age-s',
+    kind: 'integer',
+    group: 'Server',
+    commands: SERVE,
+    value: 'N',
+    min: 0,
+    max: 3600,
+    default: 60,
+    help: 'Cache-Control: private, max-age=N and an ETag on GET answers holding only immutable image content (README "HTTP caching"); 0: off',
+  },
+  {
     name: 'header-timeout-ms',
     kind: 'integer',
     group: 'Server',

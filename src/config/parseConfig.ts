@@ -39,6 +39,8 @@ export interface ServeConfig {
   readonly queryLimits: QueryLimitsConfig;
   readonly maxBodyBytes: number;
   readonly maxResponseBytes: number;
+  /** --http-cache-max-age-s: max-age of immutable GET answers; 0: no caching headers. */
+  readonly httpCacheMaxAgeS: number;
   readonly headerTimeoutMs: number;
   readonly bodyTimeoutMs: number;
   readonly idleTimeoutMs: number;
@@ -407,6 +409,7 @@ function serveConfig(r: Reader): ServeConfig {
     }),
     maxBodyBytes: r.int('max-body-bytes'),
     maxResponseBytes: r.int('max-response-bytes'),
+    httpCacheMaxAgeS: r.int('http-cache-max-age-s'),
     headerTimeoutMs,
     bodyTimeoutMs,
     idleTimeoutMs: r.int('idle-timeout-ms'),

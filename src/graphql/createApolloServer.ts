@@ -14,6 +14,7 @@ import type { Metrics } from '../metrics/createMetrics.js';
 import { resolvers } from '../resolvers/index.js';
 import type { Tracing } from '../tracing/createTracing.js';
 import { extraErrorsPlugin } from './plugins/extraErrorsPlugin.js';
+import { httpCachePlugin } from './plugins/httpCachePlugin.js';
 import { loggingPlugin } from './plugins/loggingPlugin.js';
 import { metricsPlugin } from './plugins/metricsPlugin.js';
 import { tracingPlugin } from './plugins/tracingPlugin.js';
@@ -50,6 +51,7 @@ export async function createApolloServer(
     ApolloServerPluginUsageReportingDisabled(),
     ...limits.plugins,
     extraErrorsPlugin,
+    httpCachePlugin,
     metricsPlugin(options.metrics),
     ...(options.tracing ? [tracingPlugin(options.tracing)] : []),
     loggingPlugin,

@@ -4,6 +4,8 @@ import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context.js';
 import type { Logger } from '../logger.js';
 import { checkQuery } from '../limits/createQueryLimits.js';
+import { answerVerdictOf } from '../graphql/plugins/httpCachePlugin.js';
+import { ifNoneMatchHas, strongEtagOf } from './ifNoneMatchHas.js';
 import { callerIdentityOf, type CallerIdentity } from './callerIdentity.js';
 import type { GatedRequest, GateOutcome } from './createTrustedDocumentGate.js';
 import { refuse } from './refusal.js';
@@ -21,6 +23,11 @@ export interface GraphQLHandlerOptions {
   readonly maxResponseBytes: number;
   /** With --trusted-documents: only the manifest's documents run (createTrustedDocumentGate). */
   readonly trustedDocuments?: ((request: GatedRequest) => GateOutcome) | undefined;
+  /**
+   * HTTP caching of immutable answers (--http-cache-max-age-s; 0: off). `vary` names every
+   * request header an answer depends on: Accept (the media type) and the caller's credentials.
+   */
+  readonly httpCache?: { readonly maxAgeS: number; readonly vary: readonly string[] } | undefined;
 }
 
 /** The part of a raw request target after `?`, without parsing the rest (which may be hostile). */
@@ -53,9 +60,14 @@ export function createGraphQLHandler(
     maxSize: 8 * 1024 * 1024,
     sizeCalculation: (_v, key) => Math.max(1, key.length),
   });
+  const maxAgeS = options.httpCache?.maxAgeS ?? 0;
+  const vary = options.httpCache?.vary ?? [];
   return async (request, reply) => {
     const identity = callerIdentityOf(request.headers);
     void reply.header('x-request-id', identity.requestId);
+    // Every refusal and every answer with an error is no-store; only the two cases at the end
+    // change that.
+    void reply.header('cache-control', 'no-store');
     let body = request.method === 'POST' ? request.body : undefined;
     let search = searchOf(request.url);
     // Trusted documents first: a document named by hash is replaced by the manifest's text, which
@@ -112,9 +124,59 @@ export function createGraphQLHandler(
         'RESPONSE_TOO_LARGE',
       );
     }
-    for (const [key, value] of response.headers) void reply.header(key, value);
-    return reply.code(response.status ?? 200).send(text);
+    const status = response.status ?? 200;
+    const verdict = answerVerdictOf(response.headers);
+    const answered = status === 200 && verdict !== undefined && !verdict.hasErrors;
+    const cacheable = answered && verdict.immutable && request.method === 'GET' && maxAgeS > 0;
+    appendVary(reply, [
+      response.headers.get('vary') ?? '',
+      ...(request.method === 'GET' ? vary : []),
+    ]);
+    if (cacheable) {
+      // GET only: a POST answer is never reused by an HTTP cache (RFC 9110 §9.3.3), and a
+      // conditional POST that matches would owe a 412, not a 304 (RFC 9110 §13.1.2).
+      // Every request ran with the caller's own credentials above: a 304 only saves the bytes,
+      // never an authorization (access revoked upstream is an error, hence no-store, at once).
+      // `private`, never `public`: the answer is what this caller may read; a shared cache must
+      // not store it (RFC 9111 §5.2.2.7), and Vary keeps a private cache (a browser shared by
+      // two tokens, GraphiQL with another header) from answering one token with another's entry.
+      const etag = strongEtagOf(text);
+      void reply.header('cache-control', `private, max-age=${maxAgeS}`).header('etag', etag);
+      if (ifNoneMatchHas(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    } else if (answered) {
+      // A mutable answer carries no caching header, as before: a POST answer is never reused
+      // (RFC 9110 §9.3.3), nearly every GET sends Authorization, whose answers a shared cache
+      // does not store without an explicit directive (RFC 9111 §3.5), and heuristic freshness
+      // is in practice computed from Last-Modified (RFC 9111 §4.2.2), which no answer carries.
+      void reply.removeHeader('cache-control');
+    }
+    // Caching headers are this adapter's alone (Apollo's own cache-control plugin is off; its
+    // APQ errors would say `private, no-cache, must-revalidate`, and an error is no-store here).
+    for (const [key, value] of response.headers)
+      if (!OWN_HEADERS.has(key)) void reply.header(key, value);
+    return reply.code(status).send(text);
   };
+}
+
+const OWN_HEADERS: ReadonlySet<string> = new Set(['vary', 'cache-control', 'etag']);
+
+/** Adds header names to the reply's Vary (CORS may have set `Origin` already), each once. */
+function appendVary(reply: FastifyReply, names: readonly string[]): void {
+  const current = reply.getHeader('vary');
+  const all = [
+    ...(current === undefined ? [] : String(current).split(',')),
+    ...names.flatMap((n) => n.split(',')),
+  ]
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  const seen = new Set<string>();
+  const unique = all.filter((n) => {
+    const key = n.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.length > 0) void reply.header('vary', unique.join(', '));
 }
 
 /**

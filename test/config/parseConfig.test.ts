@@ -77,6 +77,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'cors-origin': { base: ['--demo'], value: 'https://console.example.com' },
   'max-body-bytes': { base: ['--demo'], value: '2048' },
   'max-response-bytes': { base: ['--demo'], value: '100000' },
+  'http-cache-max-age-s': { base: ['--demo'], value: '0' },
   'header-timeout-ms': { base: ['--demo'], value: '2000' },
   'body-timeout-ms': { base: ['--demo'], value: '20000' },
   'idle-timeout-ms': { base: ['--demo'], value: '1000' },
