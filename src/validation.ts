@@ -134,9 +134,7 @@ const LABEL_VALUE = `(?:${LABEL_NAME})?`;
  * `(a, ,b)` is split by hand and each value checked alone. (One pattern for the whole set, an
  * optional value repeated between commas and spaces, took 36 s for 59 characters.)
  */
-const SET_REQUIREMENT = new RegExp(
-  `^[ ]*${LABEL_KEY}[ ]+(?:in|notin)[ ]*\\(([^()]*)\\)[ ]*$`,
-);
+const SET_REQUIREMENT = new RegExp(`^[ ]*${LABEL_KEY}[ ]+(?:in|notin)[ ]*\\(([^()]*)\\)[ ]*$`);
 const OTHER_REQUIREMENT = new RegExp(
   `^[ ]*(?:![ ]*${LABEL_KEY}|${LABEL_KEY}(?:[ ]*(?:==|=|!=)[ ]*${LABEL_VALUE})?)[ ]*$`,
 );
