@@ -387,11 +387,13 @@ describe('the circuit breaker counts only the cluster', () => {
         expect(body.errors?.[0]?.extensions?.['code']).toBe('UPSTREAM_TIMEOUT');
       }
       expect(stack.registry.get('east')!.breaker.state).toBe('closed');
-      stack.sims['east']!.latencyMs = 0;
-      const { body } = await stack.gql(
-        '{ imageStream(namespace: "openshift", name: "python") { name } }',
-      );
-      expect(body.data).toEqual({ imageStream: { name: 'python' } });
+      // The next call still goes out (an open breaker would answer without one). Whether it
+      // answers within the 150 ms deadline depends on the machine's load, so that is not asked.
+      const sim = stack.sims['east']!;
+      sim.latencyMs = 0;
+      const before = sim.count('imagestreams');
+      await stack.gql('{ imageStream(namespace: "openshift", name: "python") { name } }');
+      expect(sim.count('imagestreams')).toBe(before + 1);
     } finally {
       await stack.close();
     }

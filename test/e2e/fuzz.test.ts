@@ -92,7 +92,7 @@ function nestedList(depth: number): unknown {
 /** A variable value that does not fit: wrong JSON type, huge, deeply nested, null. */
 function hostileValue(draft: Draft): unknown {
   const r = draft.rnd();
-  if (r < 0.15) return 'h'.repeat(1_000 + Math.floor(draft.rnd() * 99_000));
+  if (r < 0.15) return 'h'.repeat(50_001 + Math.floor(draft.rnd() * 50_000));
   if (r < 0.3) return nestedList(1 + Math.floor(draft.rnd() * 3_000));
   if (r < 0.45) return { cluster: 'east', namespace: ['apps'], name: 42 };
   if (r < 0.6) return Math.floor(draft.rnd() * 1e12) - 5e11;

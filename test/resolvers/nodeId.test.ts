@@ -64,7 +64,7 @@ describe('encodeNodeId / decodeNodeId', () => {
 
   it('refuses what is not an id, naming the argument and showing a cut of the value', () => {
     expect(refusal('garbage!', 'ids[3]')).toBe(
-      'Argument "ids[3]" must be a Node id this gateway issued (the `id` field of a Cluster, ImageStream, ImageStreamImage, ImageStreamTag or Image); got "garbage!".',
+      'Argument "ids[3]" must be a Node id this gateway issued (the `id` field of a Cluster, ImageStream, ImageStreamImage, ImageStreamTag, Image or Workload); got "garbage!".',
     );
     const cases: Record<string, string> = {
       empty: '',
