@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { GatewayError } from '../errors.js';
 import {
   credentialOf,
   type CallOptions,
@@ -35,6 +36,18 @@ export interface AccessReviews {
     attributes: AccessAttributes,
     call: CallOptions,
   ): Promise<boolean>;
+  /**
+   * The namespaces the identity can see: its projects (project.openshift.io, which every user
+   * may list and which shows each user only the projects it has a role in), asked with its own
+   * credentials and remembered as answers are. A cluster without the project API, or one that
+   * refuses the list, gives none (the caller then names namespaces); other failures reject and
+   * are not kept.
+   */
+  projects(
+    client: ImageApiClient,
+    identity: string,
+    call: CallOptions,
+  ): Promise<ReadonlySet<string>>;
 }
 
 export interface AccessReviewOptions {
@@ -68,7 +81,29 @@ export function createAccessReviews(options: AccessReviewOptions): AccessReviews
       attributes.subresource ?? '',
       attributes.verb,
     ].join('\0');
+  const projects = new LRUCache<string, Promise<ReadonlySet<string>>>({
+    max: Math.max(1, Math.floor((options.maxEntries ?? 10_000) / 10)),
+    ttl: Math.max(1, options.ttlMs),
+  });
   return {
+    projects(client, identity, call) {
+      const key = [identity, client.cluster.name].join('\0');
+      const known = options.ttlMs > 0 ? projects.get(key) : undefined;
+      if (known) return known;
+      const answer = client.listProjects(call).then(
+        (list) => new Set((list.items ?? []).map((p) => p.metadata.name ?? '')),
+        (err: unknown) => {
+          const status = err instanceof GatewayError ? err.upstream?.status : undefined;
+          if (status === 403 || status === 404) return new Set<string>();
+          throw err;
+        },
+      );
+      if (options.ttlMs > 0) {
+        projects.set(key, answer);
+        answer.catch(() => projects.delete(key));
+      }
+      return answer;
+    },
     decide(client, identity, attributes, call) {
       const key = keyOf(client, identity, attributes);
       const known = options.ttlMs > 0 ? answers.get(key) : undefined;

@@ -228,7 +228,14 @@ describe('access reviews of an indexed answer', () => {
           name: 'east',
           grants: {
             'demo-token-east': { user: 'gateway', namespaces: '*' },
-            'apps-only': { user: 'dev', namespaces: ['apps'] },
+            // Sees apps and the 12 team namespaces, not the cluster scope.
+            teams: {
+              user: 'dev',
+              namespaces: [
+                'apps',
+                ...Array.from({ length: 12 }, (_, i) => `team-${String(i).padStart(2, '0')}`),
+              ],
+            },
           },
         },
       ],
@@ -239,12 +246,10 @@ describe('access reviews of an indexed answer', () => {
     });
     await synced(stack);
     const east = stack.sims['east']!;
-    const as = { authorization: 'Bearer apps-only' };
+    const as = { authorization: 'Bearer teams' };
     const base = east.data.streams.get('apps')?.get('frontend');
     if (!base) throw new Error('seed');
     const digest = historyOf(east, 'apps', 'frontend')[0]!;
-    // The cluster-wide review answered and remembered first ("no").
-    await stack.gql(QUERY, { digest: `sha256:${'f'.repeat(64)}` }, as);
     for (let i = 0; i < 12; i++)
       east.changes.putImageStream({
         ...base,
@@ -258,6 +263,8 @@ describe('access reviews of an indexed answer', () => {
         ).length === 13,
       'the index holds the copies',
     );
+    // The cluster-wide review and the projects answered and remembered first ("no").
+    await stack.gql(QUERY, { digest: `sha256:${'f'.repeat(64)}` }, as);
     east.addFault({
       resource: 'selfsubjectaccessreviews',
       fault: { kind: 'hang' },
@@ -278,5 +285,85 @@ describe('access reviews of an indexed answer', () => {
       code: 'UPSTREAM_TIMEOUT',
       cluster: 'east',
     });
+  });
+});
+
+describe('what an indexed answer costs a caller who may not list cluster-wide', () => {
+  const TEAMS = Array.from({ length: 40 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
+
+  /** The same digest tagged in 40 namespaces besides apps; the operation budget is 10 requests. */
+  async function crowded(): Promise<{ digest: string }> {
+    stack = await startStack({
+      clusters: [
+        {
+          name: 'east',
+          grants: {
+            'demo-token-east': { user: 'gateway', namespaces: '*' },
+            nothing: { user: 'nobody', namespaces: [] },
+            two: { user: 'dev', namespaces: ['team-03', 'team-07'] },
+            teams: { user: 'lead', namespaces: TEAMS },
+          },
+        },
+      ],
+      auth: 'passthrough',
+      authzCacheTtlMs: 600_000,
+      maxUpstreamRequests: 10,
+      locationIndex: { maxEntries: 100_000 },
+    });
+    await synced(stack);
+    const east = stack.sims['east']!;
+    const base = east.data.streams.get('apps')?.get('frontend');
+    if (!base) throw new Error('seed');
+    const digest = historyOf(east, 'apps', 'frontend')[0]!;
+    for (const namespace of TEAMS)
+      east.changes.putImageStream({ ...base, metadata: { ...base.metadata, namespace } });
+    await until(
+      async () =>
+        (
+          (await stack!.gql(QUERY, { digest }, { authorization: 'Bearer demo-token-east' })).body
+            .data?.['imageLocations'] as unknown[]
+        ).length === 41,
+      'the index holds the copies',
+    );
+    return { digest };
+  }
+
+  const namespacesOf = (body: { data?: Record<string, unknown> | null }): string[] =>
+    ((body.data?.['imageLocations'] ?? []) as { namespace: string }[]).map((l) => l.namespace);
+
+  it('does the same work for a digest held only in hidden namespaces as for an absent one', async () => {
+    const { digest } = await crowded();
+    const east = stack!.sims['east']!;
+    const as = { authorization: 'Bearer nothing' };
+    const costOf = async (d: string): Promise<[unknown, unknown, number, number]> => {
+      east.resetCounts();
+      const { body } = await stack!.gql(QUERY, { digest: d }, as);
+      return [
+        body.data?.['imageLocations'],
+        body.errors,
+        east.count('selfsubjectaccessreviews'),
+        east.count('projects'),
+      ];
+    };
+    // A fresh identity each time would be fairer still; the cache is per identity, so the
+    // absent digest is asked first and the held one second, both after the same warm-up.
+    expect(await costOf(`sha256:${'f'.repeat(64)}`)).toEqual([[], undefined, 1, 1]);
+    expect(await costOf(digest)).toEqual([[], undefined, 0, 0]);
+    expect(await costOf(`sha256:${'f'.repeat(64)}`)).toEqual([[], undefined, 0, 0]);
+  });
+
+  it('reviews only the namespaces the caller can see, and answers past the operation budget', async () => {
+    const { digest } = await crowded();
+    const east = stack!.sims['east']!;
+    east.resetCounts();
+    const two = await stack!.gql(QUERY, { digest }, { authorization: 'Bearer two' });
+    expect(two.body.errors).toBeUndefined();
+    expect(namespacesOf(two.body)).toEqual(['team-03', 'team-07']);
+    // The cluster-wide review, then one per visible namespace that holds the digest.
+    expect(east.count('selfsubjectaccessreviews')).toBe(3);
+    // 41 reviews and a projects list: more than the budget of 10, counted apart.
+    const teams = await stack!.gql(QUERY, { digest }, { authorization: 'Bearer teams' });
+    expect(teams.body.errors).toBeUndefined();
+    expect(namespacesOf(teams.body)).toEqual(TEAMS);
   });
 });
