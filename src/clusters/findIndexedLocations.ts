@@ -29,6 +29,12 @@ export interface IndexedSearch {
    * only of a caller who may not list cluster-wide.
    */
   readonly visibleNamespaces: () => Promise<ReadonlySet<string>>;
+  /**
+   * Whether the caller may read what listing reads to learn a manifest list's children in a
+   * namespace (`get imagestreams/layers`, else `get imagestreamimages`), as the API server
+   * decides it for the caller's own credentials.
+   */
+  readonly mayReadImages: (namespace: string) => Promise<boolean>;
 }
 
 /** The tags of an indexed stream whose history holds the digest, sorted. */
@@ -64,7 +70,10 @@ async function inBatches<T, R>(items: readonly T[], run: (item: T) => Promise<R>
  *
  * A digest held only as a child of a manifest list is found as findImageLocations finds it (the
  * stream's layers, else its list images, read with the caller's credentials), except that the
- * children of each list are remembered by the index: asked again, no read is made.
+ * children of each list are remembered by the index: asked again, no read is made, but the
+ * caller must be one the API server lets make that read (a review), else FORBIDDEN as the read
+ * would have been — what another caller's read taught the index is never shown to a caller who
+ * could not have made it.
  */
 export async function findIndexedLocations(search: IndexedSearch): Promise<FoundLocation[]> {
   const { index, client, digest, namespaces, mayList } = search;
@@ -135,7 +144,17 @@ async function listHolding(
 ): Promise<string | undefined> {
   const { index, client, digest, call } = search;
   const unknown = [...candidates].filter((c) => index.childrenOf(c) === undefined);
-  if (unknown.length > 0) {
+  if (unknown.length === 0) {
+    // Every child is known from some read: this caller must be one that may make it.
+    if (!(await search.mayReadImages(stream.namespace))) {
+      const cluster = client.cluster.name;
+      throw new GatewayError(
+        'FORBIDDEN',
+        `cluster "${cluster}": the caller may not get imagestreamimages in namespace "${stream.namespace}"`,
+        { cluster, upstream: { status: 403, reason: 'Forbidden' } },
+      );
+    }
+  } else {
     try {
       // One call answers for every image of the stream (needs get on imagestreams/layers).
       const layers = await client.getImageStreamLayers(stream.namespace, stream.name, call);

@@ -131,6 +131,35 @@ export function createLoaders(options: LoaderOptions): Loaders {
       clusterCall,
     );
   };
+  /**
+   * Whether the request's identity may read what listing reads to learn a manifest list's
+   * children in a namespace: `get imagestreams/layers`, else `get imagestreamimages`.
+   */
+  const mayReadImages = async (
+    client: ImageApiClient,
+    namespace: string,
+    clusterCall: CallOptions,
+  ): Promise<boolean> => {
+    const header = headerOf(client.cluster);
+    if (credentialOf(call, header).kind === 'gateway') return true;
+    if (!options.accessReviews) return false;
+    const identity = identityOf(call, header);
+    const group = 'image.openshift.io';
+    return (
+      (await options.accessReviews.decide(
+        client,
+        identity,
+        { namespace, verb: 'get', group, resource: 'imagestreams', subresource: 'layers' },
+        clusterCall,
+      )) ||
+      options.accessReviews.decide(
+        client,
+        identity,
+        { namespace, verb: 'get', group, resource: 'imagestreamimages' },
+        clusterCall,
+      )
+    );
+  };
   /** The namespaces the request's identity can see (only asked of a caller, never the gateway). */
   const visibleNamespaces = async (
     client: ImageApiClient,
@@ -188,6 +217,8 @@ export function createLoaders(options: LoaderOptions): Loaders {
             call: clusterCall,
             mayList: (namespace) =>
               mayList(client, namespace, reviewCallOf(key.cluster, clusterCall)),
+            mayReadImages: (namespace) =>
+              mayReadImages(client, namespace, reviewCallOf(key.cluster, clusterCall)),
             visibleNamespaces: () =>
               visibleNamespaces(client, reviewCallOf(key.cluster, clusterCall)),
           });

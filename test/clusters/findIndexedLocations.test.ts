@@ -367,3 +367,56 @@ describe('what an indexed answer costs a caller who may not list cluster-wide', 
     expect(namespacesOf(teams.body)).toEqual(TEAMS);
   });
 });
+
+describe('manifest list children in an indexed answer', () => {
+  it('shows a location found through a list child only to a caller that may read the list, whoever asked before', async () => {
+    stack = await startStack({
+      clusters: [
+        {
+          name: 'east',
+          grants: {
+            'demo-token-east': { user: 'gateway', namespaces: '*' },
+            everything: { user: 'admin', namespaces: '*' },
+            'list-only': {
+              user: 'lister',
+              namespaces: ['openshift'],
+              resources: { imagestreams: ['list'] },
+            },
+          },
+        },
+      ],
+      auth: 'passthrough',
+      authzCacheTtlMs: 600_000,
+      locationIndex: { maxEntries: 100_000 },
+    });
+    await synced(stack);
+    const east = stack.sims['east']!;
+    const list = historyOf(east, 'openshift', 'hello-multiarch')[0]!;
+    const child = east.data.images.get(list)?.dockerImageManifests?.[0]?.digest;
+    if (!child) throw new Error('seed');
+    const as = (token: string) =>
+      stack!.gql(
+        QUERY,
+        { digest: child, namespaces: ['openshift'] },
+        { authorization: `Bearer ${token}` },
+      );
+    const refused = async (): Promise<void> => {
+      const { body } = await as('list-only');
+      expect(body.data?.['imageLocations']).toEqual([]);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', cluster: 'east' });
+    };
+    await refused();
+    const admin = await as('everything');
+    expect(admin.body.data?.['imageLocations']).toEqual([
+      {
+        cluster: { name: 'east' },
+        namespace: 'openshift',
+        stream: 'hello-multiarch',
+        tags: ['latest'],
+        manifestList: list,
+      },
+    ]);
+    // The index now knows the list's children; the list-only caller still may not read them.
+    await refused();
+  });
+});
