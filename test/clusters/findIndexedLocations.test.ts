@@ -78,6 +78,13 @@ describe('imageLocations from the location index', () => {
     expect(ready.clusters[0]?.index).toMatchObject({ state: 'synced', resourceVersion: '5000' });
     const metrics = await stack.metrics.registry.metrics();
     expect(metrics).toMatch(/image_gateway_location_index_streams\{cluster="east"\} \d+/);
+    expect(metrics).toContain(
+      'image_gateway_location_index_state{cluster="east",state="synced"} 1',
+    );
+    expect(metrics).toContain(
+      'image_gateway_location_index_state{cluster="east",state="overflow"} 0',
+    );
+    expect(metrics).toMatch(/image_gateway_location_index_age_seconds\{cluster="east"\} [\d.e-]+/);
     await listing.close();
   });
 
