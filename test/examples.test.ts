@@ -38,7 +38,7 @@ describe('the example operations as typed documents (codegen client preset)', ()
     const data = await execute(ListMyNamespacesDocument, variables['ListMyNamespaces'] as never);
     expect(data.clusters.map((c) => c.name)).toEqual(['east', 'west']);
     const east = data.clusters[0]?.namespaces;
-    expect(east?.totalCount).toBe(8);
+    expect(east?.totalCount).toBe(11);
     expect(east?.edges.map((e) => e.node.name)).toContain('openshift');
     expect(east?.edges[0]?.node.displayName).toBe('The apps project');
   });

@@ -169,7 +169,7 @@ describe('image-gateway serve', () => {
       body: JSON.stringify({ documentId: `sha256:${hash}`, variables: { first: 1 } }),
     });
     expect(byHash.status).toBe(200);
-    expect(JSON.stringify(await byHash.json())).toContain('"totalCount":8');
+    expect(JSON.stringify(await byHash.json())).toContain('"totalCount":11');
     const adHoc = await post(url, '{ clusters { name } }');
     expect(adHoc.status).toBe(400);
     expect(await adHoc.json()).toMatchObject({

@@ -22,7 +22,7 @@ const SCANS_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
   type Image @key(fields: "id") {
     id: ID!
-    vulnerabilities: [String!]!
+    scanFindings: [String!]!
   }
   type Scan {
     severity: String!
@@ -155,7 +155,7 @@ describe('--federation: an Apollo Federation 2 subgraph', () => {
           Query: { scans: () => [{ severity: 'high', image: { id: IMAGE_ID } }] },
           Image: {
             __resolveReference: (ref: { id: string }) => ref,
-            vulnerabilities: (image: { id: string }) =>
+            scanFindings: (image: { id: string }) =>
               image.id === IMAGE_ID ? ['CVE-2024-0001'] : [],
           },
         },
@@ -187,20 +187,20 @@ describe('--federation: an Apollo Federation 2 subgraph', () => {
       // Our image, extended by the other subgraph (the router calls its _entities).
       const forward = await ask(`{
         imageStreamImage(cluster: "east", namespace: "openshift", name: "python@${DIGEST}") {
-          image { id name vulnerabilities }
+          image { id name scanFindings }
         }
       }`);
       expect(forward).toEqual({
         data: {
           imageStreamImage: {
-            image: { id: IMAGE_ID, name: DIGEST, vulnerabilities: ['CVE-2024-0001'] },
+            image: { id: IMAGE_ID, name: DIGEST, scanFindings: ['CVE-2024-0001'] },
           },
         },
       });
       // The other subgraph's reference, completed by ours (the router calls our _entities).
       stack.resetCounts();
       const backward = await ask(
-        `{ scans { severity image { id name totalLayerSize vulnerabilities } } }`,
+        `{ scans { severity image { id name totalLayerSize scanFindings } } }`,
       );
       expect(backward).toEqual({
         data: {
@@ -211,7 +211,7 @@ describe('--federation: an Apollo Federation 2 subgraph', () => {
                 id: IMAGE_ID,
                 name: DIGEST,
                 totalLayerSize: 347478492,
-                vulnerabilities: ['CVE-2024-0001'],
+                scanFindings: ['CVE-2024-0001'],
               },
             },
           ],

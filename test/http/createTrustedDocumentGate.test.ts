@@ -65,7 +65,7 @@ describe('--trusted-documents', () => {
     ]) {
       const answer = await post(stack, body);
       expect(answer.body.errors, JSON.stringify(body).slice(0, 80)).toBeUndefined();
-      expect(namespacesOf(answer)).toBe(8);
+      expect(namespacesOf(answer)).toBe(11);
     }
   });
 
@@ -75,11 +75,11 @@ describe('--trusted-documents', () => {
       variables: JSON.stringify({ first: 1 }),
     });
     expect(ok.status).toBe(200);
-    expect(namespacesOf(ok)).toBe(8);
+    expect(namespacesOf(ok)).toBe(11);
     const apq = await get(stack, {
       extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: listHash } }),
     });
-    expect(namespacesOf(apq)).toBe(8);
+    expect(namespacesOf(apq)).toBe(11);
     // A GET without a preflight-forcing header is what a cross-site form can send: refused.
     const simple = await get(stack, { documentId: `sha256:${listHash}` }, {});
     expect(simple.status).toBe(400);
@@ -163,7 +163,7 @@ describe('--trusted-documents with --allow-untrusted-documents (development mode
     expect(stack.logs.join('\n')).not.toContain('server }');
     const unknown = await post(stack, { documentId: `sha256:${documentHash(UNLISTED)}` });
     expect(unknown.body.errors?.[0]?.extensions?.['reason']).toBe('PERSISTED_DOCUMENT_NOT_FOUND');
-    expect(namespacesOf(await post(stack, { documentId: listHash }))).toBe(8);
+    expect(namespacesOf(await post(stack, { documentId: listHash }))).toBe(11);
   });
 });
 
