@@ -296,7 +296,7 @@ function shapesOf(request: GeneratedRequest, body: string): string[] {
     /\.\.\.(?: on \w+)?(?: @\w+\([^)]*\))? \{/.test(q) ? 'inline fragments' : '',
     q.includes('($') ? 'variables' : '',
     /@(include|skip)/.test(q) ? 'directives' : '',
-    body.length > 50_000 ? 'huge variables' : '',
+    body.length > 20_000 ? 'huge variables' : '',
     /\[\[\[\[/.test(body) ? 'nested lists' : '',
   ].filter(Boolean);
 }

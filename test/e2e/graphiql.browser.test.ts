@@ -51,7 +51,7 @@ describe.runIf(run)('GraphiQL in a real browser', () => {
     await expect
       .poll(async () => result.innerText(), { timeout: 30_000 })
       .toContain('"displayName": "The apps project"');
-    await expect.poll(async () => result.innerText()).toContain('"name": "openshift"');
+    await expect.poll(async () => result.innerText()).toContain('"name": "bench"');
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     console.log(`GraphiQL screenshot: ${SCREENSHOT}`);
