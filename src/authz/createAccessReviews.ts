@@ -132,6 +132,13 @@ export function createAccessReviews(options: AccessReviewOptions): AccessReviews
     return entry.answer;
   }
 
+  const decide: AccessReviews['decide'] = (client, identity, attributes, call) =>
+    shared(answers, keyOf(client, identity, attributes), call, () =>
+      client
+        .reviewAccess(attributes, call)
+        .then((review) => review.status.allowed && review.status.denied !== true),
+    );
+
   return {
     projects(client, identity, call) {
       return shared(projects, [identity, client.cluster.name].join('\0'), call, () =>
@@ -145,16 +152,10 @@ export function createAccessReviews(options: AccessReviewOptions): AccessReviews
         ),
       );
     },
-    decide(client, identity, attributes, call) {
-      return shared(answers, keyOf(client, identity, attributes), call, () =>
-        client
-          .reviewAccess(attributes, call)
-          .then((review) => review.status.allowed && review.status.denied !== true),
-      );
-    },
+    decide,
     allowed(client, identity, attributes, call) {
       // Here a failure is "no" (and, as with decide, not kept).
-      return this.decide(client, identity, attributes, call).catch(() => false);
+      return decide(client, identity, attributes, call).catch(() => false);
     },
   };
 }

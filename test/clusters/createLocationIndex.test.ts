@@ -72,7 +72,8 @@ describe('the location index of one cluster', () => {
     expect(idx.size.streams).toBe(streamCount());
     // pageSize 5: the list took several pages; one watch is open.
     expect(sim.count('imagestreams')).toBe(Math.ceil(streamCount() / 5));
-    await until(() => sim.watches.open === 1, 'the watch is open');
+    // Open on both sides: the server streams before the client has read the head.
+    await until(() => sim.watches.open === 1 && idx.status().watches === 1, 'the watch is open');
     const digest = digestOf('bench', 'stream-001', 'latest');
     const found = idx.lookup(digest).direct.map((s) => `${s.namespace}/${s.name}`);
     expect(found).toEqual(['bench/stream-001']);
@@ -203,7 +204,11 @@ describe('the location index of one cluster', () => {
     expect(idx.status().state).toBe('resyncing');
     sim.clearFaults();
     const moved = sim.changes.moveTag('bench', 'stream-000', 'back');
-    await until(() => idx.lookup(moved).direct.length === 1 && idx.synced, 'an event: synced');
+    // Only an event proves delivery again (the move, or a bookmark if the move came in a list).
+    await until(() => {
+      sim.watches.bookmark();
+      return idx.lookup(moved).direct.length === 1 && idx.synced;
+    }, 'an event: synced');
   });
 
   it('lists again at once after one 410, backs off after consecutive ones and logs them as debug', async () => {
