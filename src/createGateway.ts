@@ -144,6 +144,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         ])
       : [],
   );
+  metrics.locationIndexes(() =>
+    [...indexes.values()].map((index) => {
+      const status = index.status();
+      return { cluster: index.cluster, state: status.state, freshAt: status.freshAt };
+    }),
+  );
   // Also needed by the indexes: in passthrough mode they answer a caller only for namespaces it
   // may list, asked with its own credentials.
   const accessReviews =

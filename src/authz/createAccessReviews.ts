@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { GatewayError } from '../errors.js';
 import {
   credentialOf,
   type CallOptions,
@@ -35,6 +36,18 @@ export interface AccessReviews {
     attributes: AccessAttributes,
     call: CallOptions,
   ): Promise<boolean>;
+  /**
+   * The namespaces the identity can see: its projects (project.openshift.io, which every user
+   * may list and which shows each user only the projects it has a role in), asked with its own
+   * credentials and remembered as answers are. A cluster without the project API, or one that
+   * refuses the list, gives none (the caller then names namespaces); other failures reject and
+   * are not kept.
+   */
+  projects(
+    client: ImageApiClient,
+    identity: string,
+    call: CallOptions,
+  ): Promise<ReadonlySet<string>>;
 }
 
 export interface AccessReviewOptions {
@@ -53,9 +66,29 @@ export function identityOf(call: CallOptions, headerName: string): string {
   return `token:${createHash('sha256').update(credential.token).digest('base64url')}`;
 }
 
+/** An answer being asked (or asked) for one identity, and the call of the request that asked it. */
+interface Shared<T> {
+  readonly answer: Promise<T>;
+  readonly owner: CallOptions;
+}
+
+/**
+ * Whether a shared answer failed because of the request that asked it rather than the API
+ * server: its deadline or client went away (its signal), or its budget was spent. Another
+ * request waiting on that answer then asks again with its own call.
+ */
+function ownersFault(owner: CallOptions, err: unknown): boolean {
+  if (owner.signal?.aborted === true) return true;
+  return err instanceof GatewayError && err.extensions['reason'] === 'UPSTREAM_BUDGET_EXHAUSTED';
+}
+
 export function createAccessReviews(options: AccessReviewOptions): AccessReviews {
-  const answers = new LRUCache<string, Promise<boolean>>({
+  const answers = new LRUCache<string, Shared<boolean>>({
     max: options.maxEntries ?? 10_000,
+    ttl: Math.max(1, options.ttlMs),
+  });
+  const projects = new LRUCache<string, Shared<ReadonlySet<string>>>({
+    max: Math.max(1, Math.floor((options.maxEntries ?? 10_000) / 10)),
     ttl: Math.max(1, options.ttlMs),
   });
   const keyOf = (client: ImageApiClient, identity: string, attributes: AccessAttributes): string =>
@@ -68,34 +101,61 @@ export function createAccessReviews(options: AccessReviewOptions): AccessReviews
       attributes.subresource ?? '',
       attributes.verb,
     ].join('\0');
-  return {
-    decide(client, identity, attributes, call) {
-      const key = keyOf(client, identity, attributes);
-      const known = options.ttlMs > 0 ? answers.get(key) : undefined;
-      if (known) return known;
-      const answer = client
+
+  /**
+   * The answer for `key`: a known or in-flight one, else asked with this request's call and
+   * shared with the requests that ask meanwhile (each request counts, in its budget, only the
+   * calls it makes). A failure is not kept; a request whose shared answer failed because of the
+   * request that asked it (gone, out of budget) asks again with its own call.
+   */
+  function shared<T>(
+    cache: LRUCache<string, Shared<T>>,
+    key: string,
+    call: CallOptions,
+    ask: () => Promise<T>,
+  ): Promise<T> {
+    const known = options.ttlMs > 0 ? cache.get(key) : undefined;
+    if (known) {
+      if (known.owner === call) return known.answer;
+      return known.answer.catch((err: unknown) => {
+        if (call.signal?.aborted === true || !ownersFault(known.owner, err)) throw err;
+        return shared(cache, key, call, ask);
+      });
+    }
+    const entry: Shared<T> = { answer: ask(), owner: call };
+    if (options.ttlMs > 0) {
+      cache.set(key, entry);
+      entry.answer.catch(() => {
+        if (cache.peek(key) === entry) cache.delete(key);
+      });
+    }
+    return entry.answer;
+  }
+
+  const decide: AccessReviews['decide'] = (client, identity, attributes, call) =>
+    shared(answers, keyOf(client, identity, attributes), call, () =>
+      client
         .reviewAccess(attributes, call)
-        .then((review) => review.status.allowed && review.status.denied !== true);
-      if (options.ttlMs > 0) {
-        answers.set(key, answer);
-        answer.catch(() => answers.delete(key));
-      }
-      return answer;
-    },
-    allowed(client, identity, attributes, call) {
-      const key = keyOf(client, identity, attributes);
-      const known = options.ttlMs > 0 ? answers.get(key) : undefined;
-      // A known answer may be decide()'s, which can reject: here a failure is "no".
-      if (known) return known.catch(() => false);
-      const answer = client.reviewAccess(attributes, call).then(
-        (review) => review.status.allowed && review.status.denied !== true,
-        () => {
-          answers.delete(key);
-          return false;
-        },
+        .then((review) => review.status.allowed && review.status.denied !== true),
+    );
+
+  return {
+    projects(client, identity, call) {
+      return shared(projects, [identity, client.cluster.name].join('\0'), call, () =>
+        client.listProjects(call).then(
+          (list) => new Set((list.items ?? []).map((p) => p.metadata.name ?? '')),
+          (err: unknown) => {
+            const status = err instanceof GatewayError ? err.upstream?.status : undefined;
+            if (status === 403 || status === 404) return new Set<string>();
+            throw err;
+          },
+        ),
       );
-      if (options.ttlMs > 0) answers.set(key, answer);
-      return answer;
+    },
+    decide,
+    allowed(client, identity, attributes, call) {
+      // Here a failure is "no" (and, as with decide, not kept).
+      return decide(client, identity, attributes, call).catch(() => false);
     },
   };
 }

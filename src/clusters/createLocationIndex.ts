@@ -61,6 +61,8 @@ export interface IndexStatus {
   readonly resourceVersion: string | null;
   /** Epoch ms of the last completed list. */
   readonly listedAt: number | null;
+  /** Epoch ms of the last completed list or applied event (how current the index is known to be). */
+  readonly freshAt: number | null;
   readonly lists: number;
   /** Watches opened (the first and every resumption). */
   readonly watches: number;
@@ -111,6 +113,15 @@ export interface LocationIndexOptions {
   /** Waits between failures; injectable so tests never wait (default a real, abortable timer). */
   readonly delay?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined;
   readonly random?: (() => number) | undefined;
+  /** The clock (epoch ms); injectable so tests move time instead of waiting (default Date.now). */
+  readonly now?: (() => number) | undefined;
+  /**
+   * A full list this often (jittered ±10 %), whatever the watch says: bounds how stale the index
+   * can be when a watch misses changes without failing (default 10 minutes; 0: never).
+   */
+  readonly relistMs?: number | undefined;
+  /** In `overflow`, a full list is tried again after this long, jittered (default 5 minutes). */
+  readonly overflowRetryMs?: number | undefined;
   readonly logger?: Logger | undefined;
   /** Reports streams and entries after each change (the memory gauge). */
   readonly onSize?: ((cluster: string, streams: number, entries: number) => void) | undefined;
@@ -133,6 +144,23 @@ const realDelay = (ms: number, signal: AbortSignal): Promise<void> =>
 
 /** Thrown inside the loop when the stored version is too old: list again. */
 class Gone extends Error {}
+
+/** Thrown inside the loop when a watch ended early without a single event. */
+class ShortWatch extends Error {}
+
+/**
+ * Consecutive failed turns (errors, or watches that end early without an event) after which the
+ * index stops resuming and lists from scratch: a version the server no longer serves (its store
+ * was reset, "too large resource version" is a 504, not a 410) is never retried forever.
+ */
+export const RELIST_AFTER_FAILURES = 3;
+
+/**
+ * Consecutive watches that ended early without an event after which the index is no longer
+ * `synced` (a server that answers 200 and ends at once delivers nothing: stale, not current)
+ * until a watch delivers an event.
+ */
+export const SHORT_WATCHES_BEFORE_RESYNCING = 3;
 
 function entryOf(stream: ImageStream): IndexedStream {
   const tags = new Map<string, string[]>();
@@ -178,6 +206,11 @@ export function createLocationIndex(
   const idleMs = options.idleMs ?? (timeoutSeconds + 30) * 1000;
   const delay = options.delay ?? realDelay;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const relistMs = options.relistMs ?? 600_000;
+  const overflowRetryMs = options.overflowRetryMs ?? 300_000;
+  /** ±10 % around `ms`, so that many gateways do not relist together. */
+  const jittered = (ms: number): number => Math.round(ms * (0.9 + 0.2 * random()));
   const listeners = new Set<(change: IndexChange) => void>();
   const children = new LRUCache<string, readonly string[]>({ max: options.maxLists ?? 10_000 });
 
@@ -193,6 +226,10 @@ export function createLocationIndex(
   let lists = 0;
   let watches = 0;
   let lastError: string | undefined;
+  /** Epoch ms of the last completed list or applied event (the age gauge). */
+  let freshAt: number | undefined;
+  /** Consecutive watches that ended early without an event. */
+  let shortWatches = 0;
   const controller = new AbortController();
   let loop: Promise<void> | undefined;
 
@@ -248,7 +285,7 @@ export function createLocationIndex(
 
   async function list(signal: AbortSignal): Promise<void> {
     if (state === 'idle') state = 'syncing';
-    else if (state !== 'forbidden') state = 'resyncing';
+    else if (state !== 'forbidden' && state !== 'overflow') state = 'resyncing';
     const fresh: IndexedStream[] = [];
     let total = 0;
     let version: string | undefined;
@@ -279,9 +316,10 @@ export function createLocationIndex(
     clear();
     for (const entry of fresh) put(entry);
     resourceVersion = version;
-    listedAt = Date.now();
+    listedAt = now();
+    freshAt = listedAt;
     lists += 1;
-    state = 'synced';
+    state = shortWatches < SHORT_WATCHES_BEFORE_RESYNCING ? 'synced' : 'resyncing';
     reportSize();
   }
 
@@ -328,31 +366,77 @@ export function createLocationIndex(
 
   async function run(): Promise<void> {
     const signal = controller.signal;
+    /** Consecutive failed turns: errors, short watches, and every 410 after the first. */
     let failures = 0;
+    /** Consecutive 410s with no event in between (the first lists at once, the others back off). */
+    let gones = 0;
+    let relistAt = relistMs > 0 ? now() + jittered(relistMs) : Infinity;
     const stopped = (): boolean => signal.aborted;
     while (!stopped()) {
       try {
-        if (resourceVersion === undefined) await list(signal);
+        if (resourceVersion !== undefined && now() >= relistAt) {
+          // The periodic full list: bounds staleness when a watch misses changes silently.
+          options.logger?.debug({ cluster }, 'location index: periodic list');
+          resourceVersion = undefined;
+        }
+        if (resourceVersion === undefined) {
+          await list(signal);
+          relistAt = relistMs > 0 ? now() + jittered(relistMs) : Infinity;
+        }
+        const openedAt = now();
         const events = await client.watchImageStreams(
           undefined,
           { resourceVersion: resourceVersion ?? '', timeoutSeconds, idleMs },
           signal,
         );
         watches += 1;
-        state = 'synced';
-        failures = 0;
-        for await (const event of events) apply(event);
-        // The server ended the watch (its timeout): resume from the last version at once.
+        // Open is not proof of delivery: after repeated short watches only an event is.
+        if (shortWatches < SHORT_WATCHES_BEFORE_RESYNCING) state = 'synced';
+        let seen = 0;
+        for await (const event of events) {
+          apply(event);
+          seen += 1;
+          freshAt = now();
+          if (seen === 1) {
+            state = 'synced';
+            failures = 0;
+            gones = 0;
+            shortWatches = 0;
+          }
+        }
+        // The server ended the watch. One that ran for most of its timeout is its normal end
+        // (resume at once); one that ended early without an event is a failure (a server that
+        // answers 200 and ends at once must not be resumed in a hot loop).
+        if (seen === 0 && now() - openedAt < (timeoutSeconds * 1000) / 2) {
+          shortWatches += 1;
+          if (shortWatches >= SHORT_WATCHES_BEFORE_RESYNCING && state === 'synced')
+            state = 'resyncing';
+          throw new ShortWatch('the watch ended early without an event');
+        }
+        if (seen === 0) shortWatches = 0;
       } catch (err) {
         if (stopped()) break;
-        if (overflowed()) return;
+        if (overflowed()) {
+          // Try a full list again later: streams may have gone away (and a tenant who can
+          // create streams must not switch the index off until a restart).
+          resourceVersion = undefined;
+          await delay(jittered(overflowRetryMs), signal);
+          continue;
+        }
         if (err instanceof Gone) {
-          // 410: the stored version is gone; the next turn lists again, at once.
-          options.logger?.info(
-            { cluster },
+          resourceVersion = undefined;
+          gones += 1;
+          // 410: the stored version is gone; the first lists again at once, the next back off.
+          (gones === 1 ? options.logger?.info : options.logger?.debug)?.call(
+            options.logger,
+            { cluster, gones },
             'location index: resourceVersion too old, listing again',
           );
-          resourceVersion = undefined;
+          if (gones === 1) continue;
+          failures += 1;
+          lastError = 'resourceVersion too old (410 Gone), repeatedly';
+          if (state === 'synced') state = 'resyncing';
+          await delay(watchBackoffMs(failures, random()), signal);
           continue;
         }
         failures += 1;
@@ -360,7 +444,10 @@ export function createLocationIndex(
         const status = err instanceof GatewayError ? err.upstream?.status : undefined;
         const refused = status === 401 || status === 403;
         if (resourceVersion === undefined && refused) state = 'forbidden';
-        else if (state !== 'forbidden') state = 'resyncing';
+        else if (state !== 'forbidden' && !(err instanceof ShortWatch)) state = 'resyncing';
+        // A version the server keeps refusing (its store was reset: "too large resource
+        // version" is a 504) is not retried forever: every few failures, list from scratch.
+        if (failures % RELIST_AFTER_FAILURES === 0) resourceVersion = undefined;
         // The first failure of a run is a warning; the retries after it (a cluster down for an
         // hour, an identity that may not list) are debug lines, not a warning every 30 s.
         (failures === 1 ? options.logger?.warn : options.logger?.debug)?.call(
@@ -407,6 +494,7 @@ export function createLocationIndex(
     },
     status: () => ({
       state,
+      freshAt: freshAt ?? null,
       streams: streams.size,
       entries,
       resourceVersion: resourceVersion ?? null,

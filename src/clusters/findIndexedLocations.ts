@@ -6,6 +6,12 @@ import type { FoundLocation } from './findImageLocations.js';
 /** Access reviews asked at once for one answer, at most (the rest wait their turn). */
 export const REVIEW_CONCURRENCY = 8;
 
+/**
+ * Access reviews one operation may ask per cluster for indexed answers, counted apart from its
+ * upstream budget (createSideBudget): they are bounded by the namespaces the caller can see.
+ */
+export const MAX_LOCATION_REVIEWS = 2_000;
+
 export interface IndexedSearch {
   readonly index: LocationIndex;
   readonly client: ImageApiClient;
@@ -18,6 +24,17 @@ export interface IndexedSearch {
    * API server decides it for the caller's own credentials. Rejects when it cannot be asked.
    */
   readonly mayList: (namespace: string) => Promise<boolean>;
+  /**
+   * The namespaces the caller can see (its projects), asked with its own credentials; asked
+   * only of a caller who may not list cluster-wide.
+   */
+  readonly visibleNamespaces: () => Promise<ReadonlySet<string>>;
+  /**
+   * Whether the caller may read what listing reads to learn a manifest list's children in a
+   * namespace (`get imagestreams/layers`, else `get imagestreamimages`), as the API server
+   * decides it for the caller's own credentials.
+   */
+  readonly mayReadImages: (namespace: string) => Promise<boolean>;
 }
 
 /** The tags of an indexed stream whose history holds the digest, sorted. */
@@ -45,13 +62,18 @@ async function inBatches<T, R>(items: readonly T[], run: (item: T) => Promise<R>
  *
  * - namespaces named: each must be one the caller may list, else FORBIDDEN, as the list the
  *   API server would have refused;
- * - none named: a caller who may list cluster-wide gets every location; any other caller gets
- *   the locations in exactly the namespaces it may list (asked only for namespaces that hold the
- *   digest), without naming them.
+ * - none named: a caller who may list cluster-wide (one review) gets every location; any other
+ *   caller gets the locations in exactly the namespaces it may list, without naming them: the
+ *   namespaces it can see (its projects, one call) that hold the digest are reviewed, and no
+ *   other. What the index holds in namespaces the caller cannot see costs no review, so neither
+ *   the work, the time nor the errors of an answer depend on them.
  *
  * A digest held only as a child of a manifest list is found as findImageLocations finds it (the
  * stream's layers, else its list images, read with the caller's credentials), except that the
- * children of each list are remembered by the index: asked again, no read is made.
+ * children of each list are remembered by the index: asked again, no read is made, but the
+ * caller must be one the API server lets make that read (a review), else FORBIDDEN as the read
+ * would have been — what another caller's read taught the index is never shown to a caller who
+ * could not have made it.
  */
 export async function findIndexedLocations(search: IndexedSearch): Promise<FoundLocation[]> {
   const { index, client, digest, namespaces, mayList } = search;
@@ -77,7 +99,12 @@ export async function findIndexedLocations(search: IndexedSearch): Promise<Found
   } else if (await mayList('')) {
     allowed = () => true;
   } else {
-    const candidates = [...new Set([...hits, ...lists].map((s) => s.namespace))];
+    // The caller's projects first, always (also when no namespace holds the digest): asking
+    // only when there are candidates would tell whether hidden namespaces hold it.
+    const visible = await search.visibleNamespaces();
+    const candidates = [...new Set([...hits, ...lists].map((s) => s.namespace))].filter((ns) =>
+      visible.has(ns),
+    );
     const answers = await inBatches(candidates, mayList);
     const permitted = new Set(candidates.filter((_ns, i) => answers[i] === true));
     allowed = (ns) => permitted.has(ns);
@@ -117,7 +144,17 @@ async function listHolding(
 ): Promise<string | undefined> {
   const { index, client, digest, call } = search;
   const unknown = [...candidates].filter((c) => index.childrenOf(c) === undefined);
-  if (unknown.length > 0) {
+  if (unknown.length === 0) {
+    // Every child is known from some read: this caller must be one that may make it.
+    if (!(await search.mayReadImages(stream.namespace))) {
+      const cluster = client.cluster.name;
+      throw new GatewayError(
+        'FORBIDDEN',
+        `cluster "${cluster}": the caller may not get imagestreamimages in namespace "${stream.namespace}"`,
+        { cluster, upstream: { status: 403, reason: 'Forbidden' } },
+      );
+    }
+  } else {
     try {
       // One call answers for every image of the stream (needs get on imagestreams/layers).
       const layers = await client.getImageStreamLayers(stream.namespace, stream.name, call);

@@ -5,7 +5,7 @@ import type { ClusterRegistry } from '../clusters/createClusterRegistry.js';
 import { fanOut, type FanOutOptions } from '../clusters/fanOut.js';
 import { findImageLocations, type FoundLocation } from '../clusters/findImageLocations.js';
 import type { LocationIndex } from '../clusters/createLocationIndex.js';
-import { findIndexedLocations } from '../clusters/findIndexedLocations.js';
+import { findIndexedLocations, MAX_LOCATION_REVIEWS } from '../clusters/findIndexedLocations.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import {
@@ -14,6 +14,7 @@ import {
   type ImageApiClient,
 } from '../upstream/createImageApiClient.js';
 import { headerOf } from '../upstream/headerNameOf.js';
+import { createSideBudget, type OperationBudget } from '../upstream/createOperationBudget.js';
 import type {
   ImageStream,
   ImageStreamImage,
@@ -130,6 +131,62 @@ export function createLoaders(options: LoaderOptions): Loaders {
       clusterCall,
     );
   };
+  /**
+   * Whether the request's identity may read what listing reads to learn a manifest list's
+   * children in a namespace: `get imagestreams/layers`, else `get imagestreamimages`.
+   */
+  const mayReadImages = async (
+    client: ImageApiClient,
+    namespace: string,
+    clusterCall: CallOptions,
+  ): Promise<boolean> => {
+    const header = headerOf(client.cluster);
+    if (credentialOf(call, header).kind === 'gateway') return true;
+    if (!options.accessReviews) return false;
+    const identity = identityOf(call, header);
+    const group = 'image.openshift.io';
+    return (
+      (await options.accessReviews.decide(
+        client,
+        identity,
+        { namespace, verb: 'get', group, resource: 'imagestreams', subresource: 'layers' },
+        clusterCall,
+      )) ||
+      options.accessReviews.decide(
+        client,
+        identity,
+        { namespace, verb: 'get', group, resource: 'imagestreamimages' },
+        clusterCall,
+      )
+    );
+  };
+  /** The namespaces the request's identity can see (only asked of a caller, never the gateway). */
+  const visibleNamespaces = async (
+    client: ImageApiClient,
+    clusterCall: CallOptions,
+  ): Promise<ReadonlySet<string>> => {
+    if (!options.accessReviews) return new Set();
+    return options.accessReviews.projects(
+      client,
+      identityOf(call, headerOf(client.cluster)),
+      clusterCall,
+    );
+  };
+  /**
+   * The reviews (and the projects list) of indexed answers are counted apart from the
+   * operation's upstream budget, MAX_LOCATION_REVIEWS per cluster: their number follows what the
+   * caller can see, and a caller who sees many namespaces must get an answer, not a spent budget.
+   */
+  const reviewBudgets = new Map<string, OperationBudget>();
+  const reviewCallOf = (cluster: string, clusterCall: CallOptions): CallOptions => {
+    if (!clusterCall.budget) return clusterCall;
+    let budget = reviewBudgets.get(cluster);
+    if (!budget) {
+      budget = createSideBudget(clusterCall.budget, MAX_LOCATION_REVIEWS);
+      reviewBudgets.set(cluster, budget);
+    }
+    return { ...clusterCall, budget };
+  };
 
   const imageLocations = async (
     keys: readonly LocationKey[],
@@ -158,7 +215,12 @@ export function createLoaders(options: LoaderOptions): Loaders {
             digest: key.digest,
             namespaces: key.namespaces,
             call: clusterCall,
-            mayList: (namespace) => mayList(client, namespace, clusterCall),
+            mayList: (namespace) =>
+              mayList(client, namespace, reviewCallOf(key.cluster, clusterCall)),
+            mayReadImages: (namespace) =>
+              mayReadImages(client, namespace, reviewCallOf(key.cluster, clusterCall)),
+            visibleNamespaces: () =>
+              visibleNamespaces(client, reviewCallOf(key.cluster, clusterCall)),
           });
         return findImageLocations(client, key.digest, key.namespaces, clusterCall);
       },

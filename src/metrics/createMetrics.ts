@@ -1,5 +1,24 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { IndexState } from '../clusters/createLocationIndex.js';
 import type { BreakerState } from '../upstream/createCircuitBreaker.js';
+
+/** What the index gauges read of each cluster's location index, at each scrape. */
+export interface LocationIndexReading {
+  readonly cluster: string;
+  readonly state: IndexState;
+  /** Epoch ms of its last completed list or applied event. */
+  readonly freshAt: number | null;
+}
+
+const INDEX_STATES: readonly IndexState[] = [
+  'idle',
+  'syncing',
+  'synced',
+  'resyncing',
+  'forbidden',
+  'overflow',
+  'stopped',
+];
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (no global state). Labels carry
@@ -18,6 +37,8 @@ export interface Metrics {
   loaderBatch(loader: string, size: number): void;
   /** The location index of a cluster: streams and tag history entries held (its memory). */
   locationIndexSize(cluster: string, streams: number, entries: number): void;
+  /** Where the state and age gauges of the location indexes read from (at each scrape). */
+  locationIndexes(read: () => readonly LocationIndexReading[]): void;
 }
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -110,6 +131,31 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['cluster'],
     registers: [registry],
   });
+  let readIndexes: () => readonly LocationIndexReading[] = () => [];
+  new Gauge({
+    name: 'image_gateway_location_index_state',
+    help: "1 for the state each cluster's location index is in, 0 for the others (it answers only while synced).",
+    labelNames: ['cluster', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const index of readIndexes())
+        for (const state of INDEX_STATES)
+          this.set({ cluster: index.cluster, state }, state === index.state ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'image_gateway_location_index_age_seconds',
+    help: "Seconds since each cluster's location index last completed a list or applied an event.",
+    labelNames: ['cluster'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const index of readIndexes())
+        if (index.freshAt !== null)
+          this.set({ cluster: index.cluster }, Math.max(0, (Date.now() - index.freshAt) / 1000));
+    },
+  });
   const names = new Set<string>();
   const operationLabel = (name: string | undefined): string => {
     if (!name || !OPERATION_NAME.test(name)) return 'anonymous';
@@ -151,6 +197,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     locationIndexSize(cluster, streams, entries) {
       indexStreams.set({ cluster }, streams);
       indexEntries.set({ cluster }, entries);
+    },
+    locationIndexes(read) {
+      readIndexes = read;
     },
   };
 }

@@ -74,6 +74,11 @@ export interface SimulatorWatches {
   drop(): void;
   /** Forgets the change history: resuming from any older resourceVersion is 410 Expired. */
   compact(): void;
+  /**
+   * A store reset: resourceVersions start again from `version` (default the seed's), the
+   * history is forgotten and every watch is cut; a watch from a newer version is then 504.
+   */
+  restart(version?: number): void;
 }
 
 export interface Simulator {
@@ -184,6 +189,7 @@ export async function createSimulator(options: SimulatorOptions): Promise<Simula
       bookmark: () => hub.bookmark(),
       drop: () => hub.drop(),
       compact: () => hub.compact(),
+      restart: (version) => hub.restart(version),
     },
     get latencyMs() {
       return state.latencyMs;

@@ -13,6 +13,8 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
  * chunked JSON, one event per line:
  *
  * - without `resourceVersion` (or `0`): a synthetic ADDED per stream in scope, then changes;
+ * - with `resourceVersion=N` newer than the current version: 504 Timeout with the cause
+ *   `ResourceVersionTooLarge`, as the watch cache answers (after waiting for it; here at once);
  * - with `resourceVersion=N`: every change after N, then changes as they happen; when N is older
  *   than the history kept (compaction), one ERROR event carrying a 410 Expired Status, then the
  *   stream ends, as the watch cache does;
@@ -38,6 +40,11 @@ export interface WatchHub {
   drop(): void;
   /** Forgets the history: every resourceVersion before the current one is too old (410). */
   compact(): void;
+  /**
+   * A store reset (etcd restored from a backup, a simulator restarted): versions start again
+   * from `version` (default the initial one), the history is forgotten and every watch is cut.
+   */
+  restart(version?: number): void;
   /** Open watch connections. */
   readonly watchers: number;
   /** Ends every watch and stops the bookmark timer. */
@@ -136,6 +143,21 @@ export function createWatchHub(options: WatchHubOptions = {}): WatchHub {
           `strconv.ParseInt: parsing ${JSON.stringify(timeoutText)}: invalid syntax`,
         );
       const since = rvText === '' || rvText === '0' ? undefined : Number(rvText);
+      if (since !== undefined && since > current)
+        return {
+          status: 504,
+          body: status(
+            504,
+            'Timeout',
+            `Too large resource version: ${since}, current: ${current}`,
+            {
+              causes: [
+                { reason: 'ResourceVersionTooLarge', message: 'Too large resource version' },
+              ],
+              retryAfterSeconds: 1,
+            },
+          ),
+        };
       const bookmarks = TRUE_WORDS.has(query.get('allowWatchBookmarks') ?? '');
       const timeoutMs = timeoutText === null ? 0 : Number(timeoutText) * 1000;
       const start = (req: IncomingMessage, res: ServerResponse): void => {
@@ -185,6 +207,13 @@ export function createWatchHub(options: WatchHubOptions = {}): WatchHub {
     },
     compact() {
       history.length = 0;
+      compactedThrough = current;
+    },
+    restart(version) {
+      for (const watcher of watchers) watcher.res.destroy();
+      watchers.clear();
+      history.length = 0;
+      current = version ?? options.initialVersion ?? 5000;
       compactedThrough = current;
     },
     close() {

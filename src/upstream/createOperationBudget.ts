@@ -12,6 +12,11 @@ export interface OperationBudget {
   take(): boolean;
   readonly used: number;
   readonly limit: number;
+  /**
+   * The operation this budget counts for, when it is a side count of another budget's operation
+   * (createSideBudget): the fair queue queues its calls as that operation's.
+   */
+  readonly operation?: object | undefined;
 }
 
 export function createOperationBudget(limit: number): OperationBudget {
@@ -29,8 +34,32 @@ export function createOperationBudget(limit: number): OperationBudget {
   };
 }
 
+/**
+ * A count of its own for one kind of call an operation causes, apart from its upstream budget:
+ * the access reviews that narrow an indexed answer to what the caller may see (their number is
+ * bounded by what the caller can see, not by the data, and an answer that needs them must not
+ * fail for want of budget the reviews spent). The calls still queue as the operation's.
+ */
+export function createSideBudget(parent: OperationBudget, limit: number): OperationBudget {
+  const own = createOperationBudget(limit);
+  return {
+    take: () => own.take(),
+    get used() {
+      return own.used;
+    },
+    limit,
+    operation: parent.operation ?? parent,
+  };
+}
+
 /** The error of an item that was not fetched because its operation's budget was spent. */
 export function budgetSpent(budget: OperationBudget, cluster: string): GatewayError {
+  if (budget.operation)
+    return new GatewayError(
+      'BAD_USER_INPUT',
+      `This operation has asked its ${budget.limit} access reviews, so this item was not fetched; name the namespaces to search.`,
+      { cluster, reason: 'UPSTREAM_BUDGET_EXHAUSTED' },
+    );
   return new GatewayError(
     'BAD_USER_INPUT',
     `This operation has used its ${budget.limit} upstream requests (--max-upstream-requests), so this item was not fetched; ask for fewer items per operation, or page through them.`,

@@ -169,7 +169,7 @@ export function createUpstreamTransport(
     try {
       if (!breaker.admits) throw unavailable();
       const value = await scheduler
-        .run(call.budget ?? NO_OPERATION, call.signal, () =>
+        .run(call.budget?.operation ?? call.budget ?? NO_OPERATION, call.signal, () =>
           admitted(request, call, token, ownCredentials, secrets),
         )
         .catch((err: unknown) => {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessReviews, identityOf } from '../../src/authz/createAccessReviews.js';
 import type { ImageApiClient } from '../../src/upstream/createImageApiClient.js';
+import { until } from '../helpers/until.js';
+import { createOperationBudget } from '../../src/upstream/createOperationBudget.js';
 import type { AccessAttributes } from '../../src/upstream/resources.js';
 import {
   startSimulatedClusters,
@@ -194,5 +196,48 @@ describe('decide', () => {
     expect(await reviews.allowed(east, identity, LIST, call)).toBe(false);
     await expect(reviews.decide(east, identity, LIST, call)).rejects.toThrow();
     expect(sim.count('selfsubjectaccessreviews')).toBe(3);
+  });
+});
+
+describe('a review shared by requests of the same identity', () => {
+  it('is not lost to the others when the request that asked it goes away', async () => {
+    const accessReviews = createAccessReviews({ ttlMs: 60_000 });
+    const sim = clusters.sim('east');
+    sim.addFault({ resource: 'selfsubjectaccessreviews', fault: { kind: 'hang' }, times: 1 });
+    const asked = sim.count('selfsubjectaccessreviews');
+    const first = new AbortController();
+    const gone = accessReviews.decide(east, 'token:reader', GET_IMAGES, {
+      ...READER,
+      signal: first.signal,
+    });
+    // The second request of the same identity waits on the review the first asked.
+    const waiting = accessReviews.decide(east, 'token:reader', GET_IMAGES, {
+      ...READER,
+      signal: new AbortController().signal,
+    });
+    // The review reached the API server (and hangs there) before the first request goes away.
+    await until(() => sim.count('selfsubjectaccessreviews') === asked + 1, 'the review is asked');
+    first.abort();
+    await expect(gone).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+    // It asks again with its own call instead of failing with the first one's timeout.
+    await expect(waiting).resolves.toBe(true);
+    sim.clearFaults();
+  });
+
+  it('is asked again by a waiter when the request that asked it had spent its budget', async () => {
+    const accessReviews = createAccessReviews({ ttlMs: 60_000 });
+    const spent = createOperationBudget(0);
+    const poor = accessReviews.decide(east, 'token:budget', GET_IMAGES, {
+      ...READER,
+      budget: spent,
+    });
+    const rich = accessReviews.decide(east, 'token:budget', GET_IMAGES, {
+      ...READER,
+      budget: createOperationBudget(10),
+    });
+    await expect(poor).rejects.toMatchObject({
+      extensions: { reason: 'UPSTREAM_BUDGET_EXHAUSTED' },
+    });
+    await expect(rich).resolves.toBe(true);
   });
 });

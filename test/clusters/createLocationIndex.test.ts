@@ -11,6 +11,7 @@ import {
   type ImageApiClient,
 } from '../../src/upstream/createImageApiClient.js';
 import { until } from '../helpers/until.js';
+import { createLogger } from '../../src/logger.js';
 
 const TOKEN = 'demo-token-sim';
 let sim: Simulator;
@@ -71,7 +72,8 @@ describe('the location index of one cluster', () => {
     expect(idx.size.streams).toBe(streamCount());
     // pageSize 5: the list took several pages; one watch is open.
     expect(sim.count('imagestreams')).toBe(Math.ceil(streamCount() / 5));
-    await until(() => sim.watches.open === 1, 'the watch is open');
+    // Open on both sides: the server streams before the client has read the head.
+    await until(() => sim.watches.open === 1 && idx.status().watches === 1, 'the watch is open');
     const digest = digestOf('bench', 'stream-001', 'latest');
     const found = idx.lookup(digest).direct.map((s) => `${s.namespace}/${s.name}`);
     expect(found).toEqual(['bench/stream-001']);
@@ -176,25 +178,110 @@ describe('the location index of one cluster', () => {
     expect(idx.status().lastError).toContain('cannot list resource "imagestreams"');
   });
 
-  it('drops everything past its bound on tag history entries, and says so', async () => {
-    const sizes: number[] = [];
-    const idx = await start({ maxEntries: 10, onSize: (_c, streams) => sizes.push(streams) });
-    await until(() => idx.status().state === 'overflow', 'the index overflows');
-    expect(idx.synced).toBe(false);
-    expect(idx.size).toEqual({ streams: 0, entries: 0 });
-    expect(idx.status().lastError).toContain('more than 10 tag history entries');
-    expect(sizes.at(-1)).toBe(0);
-    // No retry loop: nothing more is asked of the cluster.
-    const asked = sim.count('imagestreams');
-    await index?.stop();
-    expect(sim.count('imagestreams')).toBe(asked);
-  });
-
   it('stops promptly with a watch open and closes it', async () => {
     const idx = await start();
     await until(() => idx.synced && sim.watches.open === 1, 'the watch is open');
     await idx.stop();
     expect(idx.status().state).toBe('stopped');
     await until(() => sim.watches.open === 0, 'the watch is closed');
+  });
+
+  it('backs off a watch that answers 200 and ends at once, and leaves synced after a few', async () => {
+    const idx = await start();
+    await until(() => idx.synced && sim.watches.open === 1, 'the watch is open');
+    sim.addFault({
+      resource: 'imagestreams?watch',
+      fault: { kind: 'plain-text', status: 200, body: '' },
+      times: Infinity,
+    });
+    sim.watches.drop();
+    await until(() => delays.length >= 6, 'six backoffs');
+    // Each short watch is a failure: the waits double, no watch is resumed at once.
+    expect(delays.slice(0, 6)).toEqual([375, 750, 1500, 3000, 6000, 12_000]);
+    expect(sim.count('imagestreams?watch')).toBeLessThanOrEqual(delays.length + 1);
+    // Stale, not current: imageLocations lists meanwhile.
+    expect(idx.synced).toBe(false);
+    expect(idx.status().state).toBe('resyncing');
+    sim.clearFaults();
+    const moved = sim.changes.moveTag('bench', 'stream-000', 'back');
+    // Only an event proves delivery again (the move, or a bookmark if the move came in a list).
+    await until(() => {
+      sim.watches.bookmark();
+      return idx.lookup(moved).direct.length === 1 && idx.synced;
+    }, 'an event: synced');
+  });
+
+  it('lists again at once after one 410, backs off after consecutive ones and logs them as debug', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (l) => lines.push(l) } });
+    const idx = await start({ logger });
+    await until(() => idx.synced && sim.watches.open === 1, 'the watch is open');
+    sim.addFault({ resource: 'imagestreams', fault: { kind: 'status', status: 410 }, times: 6 });
+    sim.watches.drop();
+    sim.changes.moveTag('bench', 'stream-001', 'latest');
+    sim.watches.compact();
+    await until(() => idx.status().lists === 2 && idx.synced, 'listed once the 410s end');
+    // The drop backs off; the watch's 410 lists at once; each of the six 410s of the list after
+    // it backs off, doubling on from the drop.
+    expect(delays).toEqual([375, 750, 1500, 3000, 6000, 12_000, 22_500]);
+    const gone = lines.filter((l) => l.includes('resourceVersion too old'));
+    expect(gone.filter((l) => l.includes('"level":"info"'))).toHaveLength(1);
+    expect(gone.filter((l) => l.includes('"level":"debug"')).length).toBeGreaterThan(0);
+  });
+
+  it('relists from scratch when the server refuses its version (a store reset), dropping phantoms', async () => {
+    const idx = await start();
+    await until(() => idx.synced && sim.watches.open === 1, 'the watch is open');
+    const phantom = digestOf('bench', 'stream-002', 'latest');
+    sim.changes.moveTag('bench', 'stream-000', 'one');
+    sim.changes.moveTag('bench', 'stream-001', 'two');
+    await until(() => idx.status().resourceVersion === '5002', 'the changes arrive');
+    // The store is reset: its versions start again at 5000 and it no longer holds stream-002.
+    sim.data.streams.get('bench')?.delete('stream-002');
+    sim.watches.restart();
+    await until(() => idx.status().lists === 2 && idx.synced, 'a list from scratch');
+    expect(idx.lookup(phantom).direct).toEqual([]);
+    expect(idx.status().resourceVersion).toBe('5000');
+    // Resuming from 5002 was refused (504 ResourceVersionTooLarge), a few times, then the list.
+    expect(delays.length).toBe(3);
+    expect(idx.status().lastError).toContain('Too large resource version');
+  });
+
+  it('lists again periodically, whatever the watch says', async () => {
+    let clock = 1_000_000;
+    const idx = await start({ now: () => clock, relistMs: 600_000 });
+    await until(() => idx.synced && sim.watches.open === 1, 'the watch is open');
+    // A change the watch never tells (the store changed behind it).
+    sim.data.streams.get('bench')?.delete('stream-003');
+    clock += 660_001;
+    // The relist happens when the current watch ends (its timeout, or a drop).
+    sim.watches.drop();
+    await until(() => idx.status().lists === 2, 'the periodic list');
+    expect(idx.lookup(digestOf('bench', 'stream-001', 'latest')).direct).toHaveLength(1);
+    expect(idx.size.streams).toBe(streamCount());
+  });
+
+  it('drops everything past its bound on tag history entries, says so, and recovers when it fits', async () => {
+    const sizes: number[] = [];
+    const idx = await start({
+      maxEntries: 30,
+      onSize: (_c, streams) => sizes.push(streams),
+    });
+    await until(() => idx.status().state === 'overflow', 'the index overflows');
+    expect(idx.synced).toBe(false);
+    expect(idx.size).toEqual({ streams: 0, entries: 0 });
+    expect(idx.status().lastError).toContain('more than 30 tag history entries');
+    expect(sizes.at(-1)).toBe(0);
+    // Retried after a long wait (5 minutes, jittered), not in a loop.
+    await until(() => delays.length >= 2, 'retries');
+    expect(delays.slice(0, 2)).toEqual([300_000, 300_000]);
+    // Streams go away: the next full list fits.
+    for (const name of [...(sim.data.streams.get('bench')?.keys() ?? [])])
+      sim.changes.deleteImageStream('bench', name);
+    for (const ns of [...sim.data.streams.keys()].filter((n) => n !== 'apps' && n !== 'bench'))
+      for (const name of [...(sim.data.streams.get(ns)?.keys() ?? [])])
+        sim.changes.deleteImageStream(ns, name);
+    await until(() => idx.synced, 'the index recovers');
+    expect(idx.size.streams).toBe(streamCount());
   });
 });

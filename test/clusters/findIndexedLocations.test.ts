@@ -78,6 +78,13 @@ describe('imageLocations from the location index', () => {
     expect(ready.clusters[0]?.index).toMatchObject({ state: 'synced', resourceVersion: '5000' });
     const metrics = await stack.metrics.registry.metrics();
     expect(metrics).toMatch(/image_gateway_location_index_streams\{cluster="east"\} \d+/);
+    expect(metrics).toContain(
+      'image_gateway_location_index_state{cluster="east",state="synced"} 1',
+    );
+    expect(metrics).toContain(
+      'image_gateway_location_index_state{cluster="east",state="overflow"} 0',
+    );
+    expect(metrics).toMatch(/image_gateway_location_index_age_seconds\{cluster="east"\} [\d.e-]+/);
     await listing.close();
   });
 
@@ -228,7 +235,14 @@ describe('access reviews of an indexed answer', () => {
           name: 'east',
           grants: {
             'demo-token-east': { user: 'gateway', namespaces: '*' },
-            'apps-only': { user: 'dev', namespaces: ['apps'] },
+            // Sees apps and the 12 team namespaces, not the cluster scope.
+            teams: {
+              user: 'dev',
+              namespaces: [
+                'apps',
+                ...Array.from({ length: 12 }, (_, i) => `team-${String(i).padStart(2, '0')}`),
+              ],
+            },
           },
         },
       ],
@@ -239,12 +253,10 @@ describe('access reviews of an indexed answer', () => {
     });
     await synced(stack);
     const east = stack.sims['east']!;
-    const as = { authorization: 'Bearer apps-only' };
+    const as = { authorization: 'Bearer teams' };
     const base = east.data.streams.get('apps')?.get('frontend');
     if (!base) throw new Error('seed');
     const digest = historyOf(east, 'apps', 'frontend')[0]!;
-    // The cluster-wide review answered and remembered first ("no").
-    await stack.gql(QUERY, { digest: `sha256:${'f'.repeat(64)}` }, as);
     for (let i = 0; i < 12; i++)
       east.changes.putImageStream({
         ...base,
@@ -258,6 +270,8 @@ describe('access reviews of an indexed answer', () => {
         ).length === 13,
       'the index holds the copies',
     );
+    // The cluster-wide review and the projects answered and remembered first ("no").
+    await stack.gql(QUERY, { digest: `sha256:${'f'.repeat(64)}` }, as);
     east.addFault({
       resource: 'selfsubjectaccessreviews',
       fault: { kind: 'hang' },
@@ -278,5 +292,138 @@ describe('access reviews of an indexed answer', () => {
       code: 'UPSTREAM_TIMEOUT',
       cluster: 'east',
     });
+  });
+});
+
+describe('what an indexed answer costs a caller who may not list cluster-wide', () => {
+  const TEAMS = Array.from({ length: 40 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
+
+  /** The same digest tagged in 40 namespaces besides apps; the operation budget is 10 requests. */
+  async function crowded(): Promise<{ digest: string }> {
+    stack = await startStack({
+      clusters: [
+        {
+          name: 'east',
+          grants: {
+            'demo-token-east': { user: 'gateway', namespaces: '*' },
+            nothing: { user: 'nobody', namespaces: [] },
+            two: { user: 'dev', namespaces: ['team-03', 'team-07'] },
+            teams: { user: 'lead', namespaces: TEAMS },
+          },
+        },
+      ],
+      auth: 'passthrough',
+      authzCacheTtlMs: 600_000,
+      maxUpstreamRequests: 10,
+      locationIndex: { maxEntries: 100_000 },
+    });
+    await synced(stack);
+    const east = stack.sims['east']!;
+    const base = east.data.streams.get('apps')?.get('frontend');
+    if (!base) throw new Error('seed');
+    const digest = historyOf(east, 'apps', 'frontend')[0]!;
+    for (const namespace of TEAMS)
+      east.changes.putImageStream({ ...base, metadata: { ...base.metadata, namespace } });
+    await until(
+      async () =>
+        (
+          (await stack!.gql(QUERY, { digest }, { authorization: 'Bearer demo-token-east' })).body
+            .data?.['imageLocations'] as unknown[]
+        ).length === 41,
+      'the index holds the copies',
+    );
+    return { digest };
+  }
+
+  const namespacesOf = (body: { data?: Record<string, unknown> | null }): string[] =>
+    ((body.data?.['imageLocations'] ?? []) as { namespace: string }[]).map((l) => l.namespace);
+
+  it('does the same work for a digest held only in hidden namespaces as for an absent one', async () => {
+    const { digest } = await crowded();
+    const east = stack!.sims['east']!;
+    const as = { authorization: 'Bearer nothing' };
+    const costOf = async (d: string): Promise<[unknown, unknown, number, number]> => {
+      east.resetCounts();
+      const { body } = await stack!.gql(QUERY, { digest: d }, as);
+      return [
+        body.data?.['imageLocations'],
+        body.errors,
+        east.count('selfsubjectaccessreviews'),
+        east.count('projects'),
+      ];
+    };
+    // A fresh identity each time would be fairer still; the cache is per identity, so the
+    // absent digest is asked first and the held one second, both after the same warm-up.
+    expect(await costOf(`sha256:${'f'.repeat(64)}`)).toEqual([[], undefined, 1, 1]);
+    expect(await costOf(digest)).toEqual([[], undefined, 0, 0]);
+    expect(await costOf(`sha256:${'f'.repeat(64)}`)).toEqual([[], undefined, 0, 0]);
+  });
+
+  it('reviews only the namespaces the caller can see, and answers past the operation budget', async () => {
+    const { digest } = await crowded();
+    const east = stack!.sims['east']!;
+    east.resetCounts();
+    const two = await stack!.gql(QUERY, { digest }, { authorization: 'Bearer two' });
+    expect(two.body.errors).toBeUndefined();
+    expect(namespacesOf(two.body)).toEqual(['team-03', 'team-07']);
+    // The cluster-wide review, then one per visible namespace that holds the digest.
+    expect(east.count('selfsubjectaccessreviews')).toBe(3);
+    // 41 reviews and a projects list: more than the budget of 10, counted apart.
+    const teams = await stack!.gql(QUERY, { digest }, { authorization: 'Bearer teams' });
+    expect(teams.body.errors).toBeUndefined();
+    expect(namespacesOf(teams.body)).toEqual(TEAMS);
+  });
+});
+
+describe('manifest list children in an indexed answer', () => {
+  it('shows a location found through a list child only to a caller that may read the list, whoever asked before', async () => {
+    stack = await startStack({
+      clusters: [
+        {
+          name: 'east',
+          grants: {
+            'demo-token-east': { user: 'gateway', namespaces: '*' },
+            everything: { user: 'admin', namespaces: '*' },
+            'list-only': {
+              user: 'lister',
+              namespaces: ['openshift'],
+              resources: { imagestreams: ['list'] },
+            },
+          },
+        },
+      ],
+      auth: 'passthrough',
+      authzCacheTtlMs: 600_000,
+      locationIndex: { maxEntries: 100_000 },
+    });
+    await synced(stack);
+    const east = stack.sims['east']!;
+    const list = historyOf(east, 'openshift', 'hello-multiarch')[0]!;
+    const child = east.data.images.get(list)?.dockerImageManifests?.[0]?.digest;
+    if (!child) throw new Error('seed');
+    const as = (token: string) =>
+      stack!.gql(
+        QUERY,
+        { digest: child, namespaces: ['openshift'] },
+        { authorization: `Bearer ${token}` },
+      );
+    const refused = async (): Promise<void> => {
+      const { body } = await as('list-only');
+      expect(body.data?.['imageLocations']).toEqual([]);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', cluster: 'east' });
+    };
+    await refused();
+    const admin = await as('everything');
+    expect(admin.body.data?.['imageLocations']).toEqual([
+      {
+        cluster: { name: 'east' },
+        namespace: 'openshift',
+        stream: 'hello-multiarch',
+        tags: ['latest'],
+        manifestList: list,
+      },
+    ]);
+    // The index now knows the list's children; the list-only caller still may not read them.
+    await refused();
   });
 });
