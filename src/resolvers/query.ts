@@ -1,7 +1,7 @@
 import { locatedError, responsePathAsArray } from 'graphql';
+import { scopedClusters } from './scopedClusters.js';
 import type { QueryResolvers } from '../generated/graphql.js';
 import { badUserInput, GatewayError } from '../errors.js';
-import type { ClusterInfo } from '../context.js';
 import type { LocationKey } from '../loaders/keys.js';
 import { checkDigest, checkNamespace, parseImageStreamImageName } from '../validation.js';
 import {
@@ -65,18 +65,7 @@ export const Query: QueryResolvers = {
   imageLocations: async (_root, args, ctx, info) => {
     const digest = checkDigest(args.digest);
     const namespaces = args.namespaces?.map((ns, i) => checkNamespace(ns, `namespaces[${i}]`));
-    // A cluster the caller sent no token for (passthrough) is an error next to the others'
-    // locations, as a failing cluster is; a name that is not a cluster is the caller's mistake.
-    const clusters: ClusterInfo[] = [];
-    const names = args.clusters ? [...new Set(args.clusters)] : ctx.clusters.all.map((c) => c.name);
-    names.forEach((name, i) => {
-      try {
-        clusters.push(ctx.clusters.resolve(name, args.clusters ? `clusters[${i}]` : undefined));
-      } catch (err) {
-        if (!(err instanceof GatewayError) || err.code !== 'UNAUTHENTICATED') throw err;
-        ctx.extraErrors.push(locatedError(err, info.fieldNodes, responsePathAsArray(info.path)));
-      }
-    });
+    const clusters = scopedClusters(ctx, info, args.clusters);
     if (namespaces && namespaces.length > MAX_LOCATION_NAMESPACES) {
       throw badUserInput(
         `Argument "namespaces" takes at most ${MAX_LOCATION_NAMESPACES} items; got ${namespaces.length}.`,

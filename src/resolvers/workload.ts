@@ -1,4 +1,5 @@
 import { locatedError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { scopedClusters } from './scopedClusters.js';
 import type { ClusterInfo, GatewayContext } from '../context.js';
 import { badUserInput, GatewayError } from '../errors.js';
 import type {
@@ -49,16 +50,7 @@ export function searchScope(
       `Argument "namespaces" takes at most ${MAX_SEARCH_NAMESPACES} items; got ${namespaces.length}.`,
     );
   }
-  const clusters: ClusterInfo[] = [];
-  const names = args.clusters ? [...new Set(args.clusters)] : ctx.clusters.all.map((c) => c.name);
-  names.forEach((name, i) => {
-    try {
-      clusters.push(ctx.clusters.resolve(name, args.clusters ? `clusters[${i}]` : undefined));
-    } catch (err) {
-      if (!(err instanceof GatewayError) || err.code !== 'UNAUTHENTICATED') throw err;
-      report(ctx, info, err);
-    }
-  });
+  const clusters = scopedClusters(ctx, info, args.clusters);
   if (namespaces && namespaces.length * clusters.length > MAX_SEARCH_SCOPES) {
     throw badUserInput(
       `A search covers at most ${MAX_SEARCH_SCOPES} cluster x namespace pairs; ${clusters.length} clusters x ${namespaces.length} namespaces is ${clusters.length * namespaces.length}.`,
