@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { SEED_NAMESPACES } from '../helpers/seedNamespaces.js';
 
 /** Every namespace the demo seed has image streams in, sorted. */
-/** Every namespace of the demo's east: those holding image streams or workloads. */
-const ALL = [
-  'apps',
-  'batch',
-  'bench',
-  'data',
-  'example',
-  'hello-world',
-  'images',
-  'monitoring',
-  'openshift',
-  'shared',
-  'test',
-];
+const ALL = SEED_NAMESPACES;
 
 const PAGE = `query($first: Int, $after: String, $search: String) {
   cluster(name: "east") {

@@ -1,26 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/createSimulator.js';
 import { callSimulator } from './callSimulator.js';
+import { SEED_NAMESPACES } from '../helpers/seedNamespaces.js';
 
 const tokens = {
   admin: { user: 'admin', namespaces: '*' as const },
   alice: { user: 'alice', namespaces: ['apps', 'gone'] },
   custom: { user: 'custom', namespaces: '*' as const, resources: { imagestreams: ['list'] } },
 };
-/** The seed's namespaces: those holding image streams, and those holding only workloads. */
-const NAMESPACES = [
-  'apps',
-  'batch',
-  'bench',
-  'data',
-  'example',
-  'hello-world',
-  'images',
-  'monitoring',
-  'openshift',
-  'shared',
-  'test',
-];
+const NAMESPACES = SEED_NAMESPACES;
 
 let sim: Simulator;
 let kube: Simulator;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/simulator/createSimulator.js';
 import { DEMO_ADVISORY } from '../../src/simulator/createWorkloadSeed.js';
 import { bearer, callSimulator } from './callSimulator.js';
+import { SEED_NAMESPACES } from '../helpers/seedNamespaces.js';
 
 const SECSCAN = '/apis/secscan.quay.redhat.com/v1alpha1';
 
@@ -165,19 +166,7 @@ describe('the simulated workload API', () => {
       ).body.items.map((p: { metadata: { name: string } }) => p.metadata.name);
     expect(await names('apps')).toEqual(['apps']);
     // Namespaces holding workloads and those holding image streams alike.
-    expect(await names('reader')).toEqual([
-      'apps',
-      'batch',
-      'bench',
-      'data',
-      'example',
-      'hello-world',
-      'images',
-      'monitoring',
-      'openshift',
-      'shared',
-      'test',
-    ]);
+    expect(await names('reader')).toEqual(SEED_NAMESPACES);
     expect((await callSimulator(east, '/apis/project.openshift.io/v1/projects')).status).toBe(403);
   });
 
