@@ -1,5 +1,5 @@
 import type { ClusterConnection } from './upstream/createImageApiClient.js';
-import { createContentCache } from './cache/createContentCache.js';
+import { createContentCache, DEFAULT_CONTENT_CACHE } from './cache/createContentCache.js';
 import { readSigningKey } from './cache/readSigningKey.js';
 import { createClusterRegistry } from './clusters/createClusterRegistry.js';
 import type { ServeConfig } from './config/parseConfig.js';
@@ -42,7 +42,7 @@ export async function buildGateway(
     config.cacheMaxBytes > 0
       ? createContentCache({
           maxBytes: config.cacheMaxBytes,
-          ttlMs: 24 * 3600 * 1000,
+          ttlMs: DEFAULT_CONTENT_CACHE.ttlMs,
           redis: config.redisUrl
             ? {
                 url: config.redisUrl,

@@ -46,7 +46,12 @@ export interface ContentCacheStats {
 export interface ContentCacheOptions {
   /** Heap bytes the in-process tier holds at most (default 64 MiB). */
   readonly maxBytes: number;
-  /** How long content is kept, ms (default 24 h; content is immutable, this bounds staleness of what is not). */
+  /**
+   * How long an entry is served after it was read from the API server, ms (default 10 min).
+   * Content never changes for a digest, but an Image can be deleted (pruned by hand) while its
+   * digest stays in a stream's history: the API server then answers 404, and this bounds how
+   * long the cache can still serve it. An expired entry is read again (one GET).
+   */
   readonly ttlMs: number;
   /** Redis entries (as stored, envelope included) longer than this are neither written nor read (default 2 MiB). */
   readonly maxEntryBytes?: number | undefined;
@@ -80,7 +85,7 @@ export interface CacheObserver {
 
 export const DEFAULT_CONTENT_CACHE: ContentCacheOptions = Object.freeze({
   maxBytes: 64 * 1024 * 1024,
-  ttlMs: 24 * 3600 * 1000,
+  ttlMs: 10 * 60 * 1000,
 });
 
 const DEFAULT_MAX_ENTRY_BYTES = 2 * 1024 * 1024;

@@ -177,7 +177,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
           'METHOD_NOT_ALLOWED',
         );
         socket.end(
-          `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
         );
       });
       server.setTimeout(limits.socketTimeoutMs, (socket) => socket.destroy());
@@ -281,7 +281,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     await app.register(cors, {
       origin: [...options.corsOrigins],
       methods: ['GET', 'POST'],
-      exposedHeaders: ['x-request-id'],
+      // ETag: a page's script may read it to send If-None-Match (HTTP caching).
+      exposedHeaders: ['x-request-id', 'etag'],
       credentials: false,
       maxAge: 600,
     });

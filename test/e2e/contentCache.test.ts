@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContentCache } from '../../src/cache/createContentCache.js';
 import { historyOf, startStack, type Stack } from '../helpers/startStack.js';
+import { until } from '../helpers/until.js';
 
 const QUERY = `query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name digest image { name totalLayerSize layers { name size } dockerImageMetadata { config { env { name value } } } } } }`;
 
@@ -255,5 +256,30 @@ describe('the content cache obeys the API server, resource by resource (passthro
     expect(sim.count('selfsubjectaccessreviews')).toBe(0);
     // Bob was refused by his remembered review, and the API server answered his reads itself.
     expect(sim.count('imagestreamimages')).toBe(2);
+  });
+});
+
+describe('an Image deleted upstream while its digest stays in the history (red team)', () => {
+  it('is served from the cache only until its entry expires, then NOT_FOUND as the API server says', async () => {
+    const stack = await startStack({
+      cache: createContentCache({ maxBytes: 16 * 1024 * 1024, ttlMs: 500 }),
+      logLevel: 'warn',
+      clusters: [{ name: 'east' }],
+    });
+    try {
+      const east = stack.sims['east']!;
+      const digest = historyOf(east, 'openshift', 'python')[0]!;
+      const q = `{ imageStreamImage(cluster: "east", namespace: "openshift", name: "python@${digest}") { image { name } } }`;
+      expect((await stack.gql(q)).body.errors).toBeUndefined();
+      east.data.images.delete(digest);
+      // Once read, the entry is served for the cache's TTL (documented), then read again: the
+      // API server's 404 is what the caller gets.
+      await until(
+        async () => (await stack.gql(q)).body.errors?.[0]?.extensions?.['code'] === 'NOT_FOUND',
+        'the expired entry was read again',
+      );
+    } finally {
+      await stack.close();
+    }
   });
 });

@@ -274,7 +274,7 @@ describe('createHttpServer: CORS', () => {
       headers: { origin: 'https://ui.example' },
     });
     expect(get.headers['access-control-allow-origin']).toBe('https://ui.example');
-    expect(get.headers['access-control-expose-headers']).toBe('x-request-id');
+    expect(get.headers['access-control-expose-headers']).toBe('x-request-id, etag');
     expect(get.headers['access-control-allow-credentials']).toBeUndefined();
     const other = await app.inject({
       method: 'GET',
