@@ -14,6 +14,7 @@ import {
   type ImageApiClient,
 } from '../upstream/createImageApiClient.js';
 import { headerOf } from '../upstream/headerNameOf.js';
+import type { AccessAttributes } from '../upstream/resources.js';
 import { createSideBudget, type OperationBudget } from '../upstream/createOperationBudget.js';
 import type {
   ImageStream,
@@ -112,54 +113,39 @@ export function createLoaders(options: LoaderOptions): Loaders {
   const images = createImageStreamImageBatch({ ...options, clientOf, imageStream });
 
   /**
-   * Whether the request's identity may list image streams in a namespace (`` = all). The
-   * gateway's own identity filled the index, so it may; a caller is asked about with its own
-   * credentials, and a review that cannot be made is an error (an invalid token), never "no".
+   * Whether the request's identity may do one of `asks` (tried in order). The gateway's own
+   * identity filled the index, so it may; a caller is asked about with its own credentials, and
+   * a review that cannot be made is an error (an invalid token), never "no".
    */
-  const mayList = async (
+  const identityMay = async (
     client: ImageApiClient,
-    namespace: string,
     clusterCall: CallOptions,
+    ...asks: AccessAttributes[]
   ): Promise<boolean> => {
     const header = headerOf(client.cluster);
     if (credentialOf(call, header).kind === 'gateway') return true;
-    if (!options.accessReviews) return false;
-    return options.accessReviews.decide(
-      client,
-      identityOf(call, header),
-      { namespace, verb: 'list', group: 'image.openshift.io', resource: 'imagestreams' },
-      clusterCall,
-    );
-  };
-  /**
-   * Whether the request's identity may read what listing reads to learn a manifest list's
-   * children in a namespace: `get imagestreams/layers`, else `get imagestreamimages`.
-   */
-  const mayReadImages = async (
-    client: ImageApiClient,
-    namespace: string,
-    clusterCall: CallOptions,
-  ): Promise<boolean> => {
-    const header = headerOf(client.cluster);
-    if (credentialOf(call, header).kind === 'gateway') return true;
-    if (!options.accessReviews) return false;
+    const reviews = options.accessReviews;
+    if (!reviews) return false;
     const identity = identityOf(call, header);
-    const group = 'image.openshift.io';
-    return (
-      (await options.accessReviews.decide(
-        client,
-        identity,
-        { namespace, verb: 'get', group, resource: 'imagestreams', subresource: 'layers' },
-        clusterCall,
-      )) ||
-      options.accessReviews.decide(
-        client,
-        identity,
-        { namespace, verb: 'get', group, resource: 'imagestreamimages' },
-        clusterCall,
-      )
-    );
+    for (const ask of asks)
+      if (await reviews.decide(client, identity, ask, clusterCall)) return true;
+    return false;
   };
+  const group = 'image.openshift.io';
+  /** May list image streams in a namespace (`` = all). */
+  const mayList = (client: ImageApiClient, namespace: string, clusterCall: CallOptions) =>
+    identityMay(client, clusterCall, { namespace, verb: 'list', group, resource: 'imagestreams' });
+  /**
+   * May read what listing reads to learn a manifest list's children in a namespace:
+   * `get imagestreams/layers`, else `get imagestreamimages`.
+   */
+  const mayReadImages = (client: ImageApiClient, namespace: string, clusterCall: CallOptions) =>
+    identityMay(
+      client,
+      clusterCall,
+      { namespace, verb: 'get', group, resource: 'imagestreams', subresource: 'layers' },
+      { namespace, verb: 'get', group, resource: 'imagestreamimages' },
+    );
   /** The namespaces the request's identity can see (only asked of a caller, never the gateway). */
   const visibleNamespaces = async (
     client: ImageApiClient,
