@@ -55,7 +55,7 @@ function waitForLine(child, pattern, what) {
 /** One simulated cluster in its own process; seeded exactly like createSeed(name, options) here. */
 export async function startSimulator(
   name,
-  { latencyMs = LATENCY_MS, benchStreams = 10, benchImages = 12, labelBytes = 0 } = {},
+  { latencyMs = LATENCY_MS, benchStreams = 10, benchImages = 12, labelBytes = 0, pods = 0 } = {},
 ) {
   const child = spawn(
     process.execPath,
@@ -74,6 +74,8 @@ export async function startSimulator(
       String(benchImages),
       '--label-bytes',
       String(labelBytes),
+      '--bench-pods',
+      String(pods),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -83,6 +85,7 @@ export async function startSimulator(
     benchStreams,
     benchImagesPerStream: benchImages,
     benchLabelBytes: labelBytes,
+    benchPods: pods,
   });
   return {
     name,
@@ -90,6 +93,8 @@ export async function startSimulator(
     data,
     stats: async (resource = 'imagestreamimages') =>
       (await fetch(`${url}/_simulator/stats?resource=${resource}`)).json(),
+    /** Requests per resource since the last reset. */
+    counts: async () => (await (await fetch(`${url}/_simulator/stats`)).json()).counts,
     reset: () => fetch(`${url}/_simulator/reset`, { method: 'POST' }).then((r) => r.text()),
     stop: () => {
       children.delete(child);

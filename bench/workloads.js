@@ -4,7 +4,6 @@
 // `vulnerableWorkloads(advisory)`: upstream requests (the simulators' own counters) and time,
 // cold (first query of a gateway) and warm (the same query again), and the ratio to a direct
 // client doing the same reads (pod pages, each owner once, the scan results) with got.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { Writable } from 'node:stream';
@@ -12,61 +11,17 @@ import { got } from 'got';
 import { createClusterRegistry } from '../dist/clusters/createClusterRegistry.js';
 import { createGateway } from '../dist/createGateway.js';
 import { createLogger } from '../dist/logger.js';
-import { createSeed } from '../dist/simulator/createSeed.js';
 import { DEMO_ADVISORY } from '../dist/simulator/createWorkloadSeed.js';
 import { DEFAULT_UPSTREAM_OPTIONS } from '../dist/upstream/createImageApiClient.js';
+import { LATENCY_MS, median, round, startSimulator, stopChildren } from './lib.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const LATENCY_MS = 20;
 const PODS = Number(process.env.BENCH_PODS ?? 2000);
 const CLUSTERS = ['bench-a', 'bench-b', 'bench-c'];
-const children = [];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-
-async function startSimulator(name) {
-  const child = spawn(
-    process.execPath,
-    [
-      'dist/main.js',
-      'simulate',
-      '--name',
-      name,
-      '--port',
-      '0',
-      '--latency-ms',
-      String(LATENCY_MS),
-      '--bench-streams',
-      '10',
-      '--bench-images',
-      '2',
-      '--bench-pods',
-      String(PODS),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.push(child);
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (m) resolve(m[0]);
-    });
-    child.on('exit', () => reject(new Error('simulator exited')));
-  });
-  return {
-    name,
-    url,
-    data: createSeed(name, { benchStreams: 10, benchImagesPerStream: 2, benchPods: PODS }),
-    counts: async () => (await (await fetch(`${url}/_simulator/stats`)).json()).counts,
-    reset: () => fetch(`${url}/_simulator/reset`, { method: 'POST' }).then((r) => r.text()),
-  };
-}
+/** A simulator with PODS pods in namespace "bench", on 10 streams of 2 images each. */
+const startWorkloadSimulator = (name) =>
+  startSimulator(name, { benchStreams: 10, benchImages: 2, pods: PODS });
 
 async function startGateway(sims) {
   const logger = createLogger({
@@ -230,7 +185,7 @@ async function measure(sims, query, variables, direct) {
 }
 
 try {
-  const sims = await Promise.all(CLUSTERS.map(startSimulator));
+  const sims = await Promise.all(CLUSTERS.map(startWorkloadSimulator));
   const digest = sims[0].data.streams
     .get('bench')
     .get('stream-000')
@@ -256,5 +211,5 @@ try {
     );
   }
 } finally {
-  for (const child of children) child.kill('SIGTERM');
+  stopChildren();
 }
