@@ -27,6 +27,26 @@ const NODE_FIELDS = `
   ... on Image { name }
 `;
 
+/** The ids of east's python stream, its image by digest, its 3.8 tag and the image itself. */
+const PYTHON_IDS = [
+  encodeNodeId({ type: 'ImageStream', cluster: 'east', namespace: 'openshift', stream: 'python' }),
+  encodeNodeId({
+    type: 'ImageStreamImage',
+    cluster: 'east',
+    namespace: 'openshift',
+    stream: 'python',
+    digest: DIGEST,
+  }),
+  encodeNodeId({
+    type: 'ImageStreamTag',
+    cluster: 'east',
+    namespace: 'openshift',
+    stream: 'python',
+    tag: '3.8',
+  }),
+  encodeNodeId({ type: 'Image', cluster: 'east', digest: DIGEST }),
+];
+
 type Obj = Record<string, unknown>;
 
 let stack: Stack;
@@ -57,27 +77,7 @@ describe('Node ids on every type', () => {
     const objects = await direct();
     expect(objects.map((o) => o['id'])).toEqual([
       encodeNodeId({ type: 'Cluster', cluster: 'east' }),
-      encodeNodeId({
-        type: 'ImageStream',
-        cluster: 'east',
-        namespace: 'openshift',
-        stream: 'python',
-      }),
-      encodeNodeId({
-        type: 'ImageStreamImage',
-        cluster: 'east',
-        namespace: 'openshift',
-        stream: 'python',
-        digest: DIGEST,
-      }),
-      encodeNodeId({
-        type: 'ImageStreamTag',
-        cluster: 'east',
-        namespace: 'openshift',
-        stream: 'python',
-        tag: '3.8',
-      }),
-      encodeNodeId({ type: 'Image', cluster: 'east', digest: DIGEST }),
+      ...PYTHON_IDS,
     ]);
     // Never a credential, nor the server URL: the ids hold only names.
     for (const o of objects) {
@@ -268,29 +268,7 @@ describe('node(id) under --auth passthrough: an id is not a capability', () => {
     );
 
   it("answers another caller's ids exactly as the direct fields would: FORBIDDEN, never the data", async () => {
-    const ids = [
-      encodeNodeId({
-        type: 'ImageStream',
-        cluster: 'east',
-        namespace: 'openshift',
-        stream: 'python',
-      }),
-      encodeNodeId({
-        type: 'ImageStreamImage',
-        cluster: 'east',
-        namespace: 'openshift',
-        stream: 'python',
-        digest: DIGEST,
-      }),
-      encodeNodeId({
-        type: 'ImageStreamTag',
-        cluster: 'east',
-        namespace: 'openshift',
-        stream: 'python',
-        tag: '3.8',
-      }),
-      encodeNodeId({ type: 'Image', cluster: 'east', digest: DIGEST }),
-    ];
+    const ids = PYTHON_IDS;
     const bob = await as('bob', ids.slice(0, 3));
     expect(bob.body.errors).toBeUndefined();
     expect((bob.body.data as { nodes: Obj[] }).nodes.map((n) => n['id'])).toEqual(ids.slice(0, 3));
