@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createContentCache,
+  DEFAULT_CONTENT_CACHE,
   type CacheObserver,
   type ContentCache,
   type ContentCacheOptions,
@@ -57,6 +58,10 @@ const stringBytes = (text: string): number =>
   16 + Math.ceil(((/[\u0100-\uffff]/.test(text) ? 2 : 1) * text.length) / 8) * 8;
 
 describe('createContentCache, in process', () => {
+  it('serves an entry for 10 minutes by default, the bound the README gives for an Image deleted upstream', () => {
+    expect(DEFAULT_CONTENT_CACHE.ttlMs).toBe(10 * 60 * 1000);
+  });
+
   const clock = NOW;
   const cacheOf = (options: Partial<ContentCacheOptions> = {}): ContentCache =>
     createContentCache({ maxBytes: 1 << 24, ttlMs: TTL, now: () => clock, ...options });
