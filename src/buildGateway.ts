@@ -89,6 +89,7 @@ export async function buildGateway(
       sendTimeoutMs: config.sendTimeoutMs,
       maxConnections: config.maxConnections,
     },
+    maxSubscriptions: config.maxSubscriptions,
     corsOrigins: config.corsOrigins,
     separateMetrics: config.metricsPort !== undefined,
     shutdownGraceMs: config.shutdownGraceMs,

@@ -6,6 +6,8 @@ import type { ContentCache } from './cache/createContentCache.js';
 import type { ClusterProbe, ClusterStatus } from './clusters/createClusterProbe.js';
 import type { ClusterRegistry } from './clusters/createClusterRegistry.js';
 import type { LocationIndex } from './clusters/createLocationIndex.js';
+import type { EventPayload } from './resolvers/subscription.js';
+import type { EventFilter } from './subscriptions/createEventHub.js';
 import { headerOf } from './upstream/headerNameOf.js';
 import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
 import { defaultOf } from './config/options.js';
@@ -67,6 +69,16 @@ export interface GatewayContext {
   readonly cacheMutableTtlMs: number;
   /** The operation's span, when tracing is on; upstream calls become its children. */
   readonly trace: { span?: Span | undefined };
+  /** Only while a subscription starts (src/subscriptions): where its events come from. */
+  readonly live?: LiveSupport | undefined;
+}
+
+/** What a subscription's resolver needs to follow image stream changes. */
+export interface LiveSupport {
+  /** The location indexes by cluster, which the events come from. */
+  readonly indexes: ReadonlyMap<string, LocationIndex>;
+  /** The events of a filter for this caller, each with a context of its own (followEvents). */
+  follow(filter: EventFilter): AsyncIterableIterator<EventPayload>;
 }
 
 export interface ContextOptions {
@@ -96,6 +108,8 @@ export interface ContextOptions {
   readonly cacheMutableTtlMs?: number | undefined;
   /** The location indexes by cluster (shared across requests), when they are on. */
   readonly indexes?: ReadonlyMap<string, LocationIndex> | undefined;
+  /** For a subscription's start only. */
+  readonly live?: LiveSupport | undefined;
 }
 
 interface ClusterInfos {
@@ -188,6 +202,7 @@ export function createContext(options: ContextOptions): GatewayContext {
     }),
     limits: options.limits,
     extraErrors: [],
+    live: options.live,
     cacheMutableTtlMs: options.cacheMutableTtlMs ?? defaultOf('cache-mutable-ttl-ms'),
     trace: traceHolder,
   };

@@ -7,7 +7,14 @@ import { createLocationIndex, type LocationIndex } from './clusters/createLocati
 import type { FanOutOptions } from './clusters/fanOut.js';
 import { defaultOf } from './config/options.js';
 import type { AuthMode } from './config/parseConfig.js';
-import { createContext, type Limits } from './context.js';
+import { createContext, type GatewayContext, type Limits, type LiveSupport } from './context.js';
+import { createExecutableSchema } from './graphql/createExecutableSchema.js';
+import type { CallerIdentity } from './http/callerIdentity.js';
+import { createSseHandler } from './http/createSseHandler.js';
+import { createWebSocketTransport } from './http/createWebSocketTransport.js';
+import { createEventHub } from './subscriptions/createEventHub.js';
+import { createStreamingOperations } from './subscriptions/createStreamingOperations.js';
+import { followEvents } from './subscriptions/followEvents.js';
 import { GatewayError } from './errors.js';
 import { createApolloServer } from './graphql/createApolloServer.js';
 import { loadGraphiQLAssets } from './graphiqlPage.js';
@@ -83,6 +90,11 @@ export interface GatewayOptions {
     | undefined;
   /** --federation: the Apollo Federation 2 subgraph schema (createSubgraphSchema). */
   readonly federation?: boolean | undefined;
+  /**
+   * Subscriptions running at once over SSE and WebSocket (--max-subscriptions; 0: off). They are
+   * fed by the location indexes, so they need `locationIndex`.
+   */
+  readonly maxSubscriptions?: number | undefined;
 }
 
 export interface Gateway {
@@ -92,6 +104,8 @@ export interface Gateway {
   listenMetrics(port: number, host: string): Promise<string>;
   /** The public listener's connection guard (tests and metrics). */
   readonly connections: HttpServer['guard'];
+  /** Subscriptions running now and the hub's subscribers (tests: nothing leaks). */
+  readonly subscriptions: { readonly active: number; readonly subscribers: number };
   /**
    * Stops accepting and lets in-flight requests finish; past the grace period their upstream
    * calls are cut, so they answer at once with what they have. Then closes clients, cache and
@@ -202,6 +216,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         : {}),
     };
   };
+  const schema = createExecutableSchema();
   const apollo = await createApolloServer({
     logger,
     metrics,
@@ -209,7 +224,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     queryLimits,
     clusterCount: registry.clients.length,
     federation: options.federation === true,
+    schema,
   });
+  const gate = options.trustedDocuments
+    ? createTrustedDocumentGate({ ...options.trustedDocuments, logger })
+    : undefined;
   const handler = createGraphQLHandler({
     apollo,
     logger,
@@ -225,40 +244,94 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         ...registry.clients.map((c) => `X-Cluster-Authorization-${headerOf(c.cluster)}`),
       ],
     },
-    trustedDocuments: options.trustedDocuments
-      ? createTrustedDocumentGate({ ...options.trustedDocuments, logger })
-      : undefined,
-    createContext: (identity, clientSignal) =>
-      createContext({
-        requestId: identity.requestId,
-        logger,
-        registry,
-        auth,
-        bearerToken: identity.bearerToken,
-        clusterTokens: identity.clusterTokens,
-        clientSignal: AbortSignal.any([clientSignal, shutdown.signal]),
-        deadlineMs,
-        maxUpstreamRequests: options.maxUpstreamRequests,
-        limits,
-        probe,
-        fanOut: options.fanOut,
-        cache: options.cache,
-        accessReviews,
-        cacheMutableTtlMs: options.cacheMutableTtlMs,
-        loaderObserver: metrics,
-        tracing: options.tracing,
-        indexes,
-      }),
+    trustedDocuments: gate,
+    createContext: (identity, clientSignal) => contextFor(identity, clientSignal),
   });
+  /** The context of one request, one subscription's start, or one event it delivers. */
+  const contextFor = (
+    identity: CallerIdentity,
+    clientSignal: AbortSignal,
+    live?: LiveSupport,
+  ): GatewayContext =>
+    createContext({
+      requestId: identity.requestId,
+      logger,
+      registry,
+      auth,
+      bearerToken: identity.bearerToken,
+      clusterTokens: identity.clusterTokens,
+      clientSignal: AbortSignal.any([clientSignal, shutdown.signal]),
+      deadlineMs,
+      maxUpstreamRequests: options.maxUpstreamRequests,
+      limits,
+      probe,
+      fanOut: options.fanOut,
+      cache: options.cache,
+      accessReviews,
+      cacheMutableTtlMs: options.cacheMutableTtlMs,
+      loaderObserver: metrics,
+      tracing: options.tracing,
+      indexes,
+      live,
+    });
+  const maxSubscriptions = options.maxSubscriptions ?? defaultOf('max-subscriptions');
+  const hub = createEventHub(indexes, { logger });
+  const streaming =
+    maxSubscriptions > 0
+      ? createStreamingOperations({
+          schema,
+          queryLimits,
+          clusterCount: registry.clients.length,
+          logger,
+          trustedDocuments: gate,
+          maxSubscriptions,
+          maxResponseBytes: options.http?.maxResponseBytes ?? defaultOf('max-response-bytes'),
+          setupContext: (identity, signal) =>
+            contextFor(identity, signal, {
+              indexes,
+              follow: (filter) =>
+                followEvents(
+                  hub,
+                  filter,
+                  () => contextFor(identity, signal),
+                  logger,
+                  () => metrics.subscriptionEvent('any', 'withheld'),
+                ),
+            }),
+          onStart: (transport) => metrics.subscription(transport, 1),
+          onEnd: (transport) => metrics.subscription(transport, -1),
+          onEvent: (transport) => metrics.subscriptionEvent(transport, 'sent'),
+        })
+      : undefined;
   const publicServer = await createHttpServer({
     logger,
     metrics,
     limits: connectionLimits,
-    graphql: { handler, graphiql: loadGraphiQLAssets() },
+    graphql: {
+      handler,
+      graphiql: loadGraphiQLAssets(),
+      eventStream: streaming
+        ? createSseHandler({
+            operations: streaming,
+            logger,
+            sendTimeoutMs: connectionLimits.sendTimeoutMs,
+          })
+        : undefined,
+    },
     serveMetrics: options.separateMetrics !== true,
     readiness,
     corsOrigins: options.corsOrigins ?? [],
   });
+  const webSocket = streaming
+    ? createWebSocketTransport({
+        server: publicServer.app.server,
+        guard: publicServer.guard,
+        operations: streaming,
+        logger,
+        maxPayload: connectionLimits.maxBodyBytes,
+        corsOrigins: options.corsOrigins ?? [],
+      })
+    : undefined;
   let metricsServer: HttpServer | undefined;
   // Aborted when the grace period of a shutdown ends: every request's upstream calls stop.
   const shutdown = new AbortController();
@@ -277,6 +350,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         ),
       );
     }, graceMs);
+    // Subscriptions end first: each SSE stream sends what is queued and `complete`; each
+    // WebSocket is closed with 1001 (Going away), which clients take as "reconnect elsewhere".
+    hub.close();
+    await webSocket?.close();
     const stopped = Promise.all([publicServer.app.close(), metricsServer?.app.close()]);
     publicServer.guard.closeWaiting();
     metricsServer?.guard.closeWaiting();
@@ -291,6 +368,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   return {
     connections: publicServer.guard,
+    subscriptions: {
+      get active() {
+        return streaming?.active ?? 0;
+      },
+      get subscribers() {
+        return hub.subscribers;
+      },
+    },
     async listen(port, host) {
       await publicServer.app.listen({ port, host });
       for (const index of indexes.values()) index.start();

@@ -280,6 +280,20 @@ export type ImageStreamEdge = {
   node: ImageStream;
 };
 
+/** One change to an image stream, as a watch saw it. */
+export type ImageStreamEvent = {
+  __typename?: 'ImageStreamEvent';
+  /** The tags whose current image or import state changed, sorted by tag. */
+  changedTags: Array<TagChange>;
+  cluster: Cluster;
+  /** The stream after the change (null after DELETED). */
+  imageStream?: Maybe<ImageStream>;
+  namespace: Scalars['String']['output'];
+  stream: Scalars['String']['output'];
+  /** ADDED, MODIFIED or DELETED (the watch event type). */
+  type: Scalars['String']['output'];
+};
+
 /** An image as seen through one image stream (the ImageStreamImage resource). */
 export type ImageStreamImage = Node & {
   __typename?: 'ImageStreamImage';
@@ -651,6 +665,46 @@ export type StreamTag = {
   history: Array<TagEvent>;
   /** The tag name. */
   name: Scalars['String']['output'];
+};
+
+/**
+ * Live changes, served over Server-Sent Events (graphql-sse: a POST to /graphql with
+ * `Accept: text/event-stream`) and WebSocket (graphql-ws, subprotocol `graphql-transport-ws`), with
+ * the same credentials, limits and authorization as queries.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Changes to image streams as they happen: a tag added, moved or removed, an import failing or
+   * recovering. Fed by each cluster's location index (list + watch with the gateway's identity);
+   * with `--auth passthrough` an event reaches a caller only for a namespace in which the API server
+   * lets the caller watch image streams (SelfSubjectAccessReview with its own token). A change missed
+   * while a watch was down (410 Gone, a cluster away) is delivered when the index lists again.
+   */
+  imageStreamEvents: ImageStreamEvent;
+};
+
+
+/**
+ * Live changes, served over Server-Sent Events (graphql-sse: a POST to /graphql with
+ * `Accept: text/event-stream`) and WebSocket (graphql-ws, subprotocol `graphql-transport-ws`), with
+ * the same credentials, limits and authorization as queries.
+ */
+export type SubscriptionImageStreamEventsArgs = {
+  clusters?: InputMaybe<Array<Scalars['String']['input']>>;
+  namespaces?: InputMaybe<Array<Scalars['String']['input']>>;
+  streams?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** How one tag changed. */
+export type TagChange = {
+  __typename?: 'TagChange';
+  /** The tag's current digest before and after (null when the tag did not exist / was removed). */
+  from?: Maybe<Scalars['String']['output']>;
+  /** The ImportSuccess condition after the change, when it is False. */
+  importError?: Maybe<Scalars['String']['output']>;
+  tag: Scalars['String']['output'];
+  to?: Maybe<Scalars['String']['output']>;
 };
 
 /** One entry of a tag's history. */

@@ -16,7 +16,7 @@ import { watchBackoffMs } from './watchBackoffMs.js';
  *   version on (a bookmark moves it without a change), so a watch that ends or drops resumes
  *   from the last version seen and loses nothing;
  * - **410 Gone** (an ERROR event or an expired continue token): the version is too old, list
- *   again;
+ *   again, and report what changed since as events (onChange), so nothing is lost to a listener;
  * - **errors** (a cluster down, 5xx, a malformed event): wait `watchBackoffMs` (exponential,
  *   jittered, capped), then resume; 401/403 on the list: the gateway's identity may not list
  *   cluster-wide, the index stays `forbidden` (imageLocations lists instead) and tries again
@@ -189,6 +189,21 @@ function entryOf(stream: ImageStream): IndexedStream {
   };
 }
 
+/** Whether two entries of one stream hold the same locations, tags and import states. */
+function sameEntry(a: IndexedStream, b: IndexedStream): boolean {
+  if (a.tags.size !== b.tags.size || a.importErrors.size !== b.importErrors.size) return false;
+  if (a.preserved.size !== b.preserved.size) return false;
+  for (const [tag, history] of a.tags) {
+    const other = b.tags.get(tag);
+    if (!other || other.length !== history.length) return false;
+    for (let i = 0; i < history.length; i++) if (history[i] !== other[i]) return false;
+  }
+  for (const [tag, message] of a.importErrors)
+    if (b.importErrors.get(tag) !== message) return false;
+  for (const tag of a.preserved) if (!b.preserved.has(tag)) return false;
+  return true;
+}
+
 function entriesOf(stream: IndexedStream): number {
   let n = 0;
   for (const history of stream.tags.values()) n += Math.max(1, history.length);
@@ -284,9 +299,14 @@ export function createLocationIndex(
   };
 
   async function list(signal: AbortSignal): Promise<void> {
+    // What the index held, when it held something current: a relist (410, a periodic list, a
+    // watch that kept failing) then reports what changed meanwhile as events, so that a
+    // subscriber misses no change a watch would have shown (it sees the net change).
+    const previous = listedAt !== undefined && state !== 'overflow' ? streams : undefined;
     if (state === 'idle') state = 'syncing';
     else if (state !== 'forbidden' && state !== 'overflow') state = 'resyncing';
     const fresh: IndexedStream[] = [];
+    const changes: IndexChange[] = [];
     let total = 0;
     let version: string | undefined;
     let continueToken: string | undefined;
@@ -309,10 +329,37 @@ export function createLocationIndex(
         total += entriesOf(entry);
         if (total > maxEntries) overflow();
         fresh.push(entry);
+        if (previous && listeners.size > 0) {
+          const before = previous.get(keyOf(entry.namespace, entry.name));
+          if (!before || !sameEntry(before, entry))
+            changes.push({
+              cluster,
+              type: before ? 'MODIFIED' : 'ADDED',
+              namespace: entry.namespace,
+              name: entry.name,
+              before,
+              after: entry,
+              object: stream,
+            });
+        }
       }
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);
     if (!version) throw new GatewayError('UPSTREAM_UNAVAILABLE', 'the list has no resourceVersion');
+    if (previous && listeners.size > 0) {
+      const listed = new Set(fresh.map((entry) => keyOf(entry.namespace, entry.name)));
+      for (const [key, before] of previous)
+        if (!listed.has(key))
+          changes.push({
+            cluster,
+            type: 'DELETED',
+            namespace: before.namespace,
+            name: before.name,
+            before,
+            after: undefined,
+            object: { metadata: { namespace: before.namespace, name: before.name } },
+          });
+    }
     clear();
     for (const entry of fresh) put(entry);
     resourceVersion = version;
@@ -321,6 +368,17 @@ export function createLocationIndex(
     lists += 1;
     state = shortWatches < SHORT_WATCHES_BEFORE_RESYNCING ? 'synced' : 'resyncing';
     reportSize();
+    for (const change of changes) emit(change);
+  }
+
+  function emit(change: IndexChange): void {
+    for (const listener of listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        options.logger?.error({ cluster, err }, 'location index listener failed');
+      }
+    }
   }
 
   function apply(event: WatchEvent): void {
@@ -346,22 +404,7 @@ export function createLocationIndex(
     }
     resourceVersion = stream.metadata.resourceVersion ?? resourceVersion;
     reportSize();
-    const change: IndexChange = {
-      cluster,
-      type: event.type,
-      namespace,
-      name,
-      before,
-      after,
-      object: stream,
-    };
-    for (const listener of listeners) {
-      try {
-        listener(change);
-      } catch (err) {
-        options.logger?.error({ cluster, err }, 'location index listener failed');
-      }
-    }
+    emit({ cluster, type: event.type, namespace, name, before, after, object: stream });
   }
 
   async function run(): Promise<void> {

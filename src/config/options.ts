@@ -241,6 +241,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'open client connections at most; past it, the stalest idle or slow one is closed',
   },
   {
+    name: 'max-subscriptions',
+    kind: 'integer',
+    group: 'Server',
+    commands: SERVE,
+    value: 'N',
+    min: 0,
+    max: 1_000_000,
+    default: 10_000,
+    help: 'subscriptions (SSE and WebSocket together) running at once; 0 turns subscriptions off',
+  },
+  {
     name: 'shutdown-grace-ms',
     kind: 'integer',
     group: 'Server',

@@ -47,6 +47,8 @@ export interface ServeConfig {
   readonly sendTimeoutMs: number;
   readonly shutdownGraceMs: number;
   readonly maxConnections: number;
+  /** Subscriptions at once over both transports; 0: subscriptions off. */
+  readonly maxSubscriptions: number;
   /** In-process content cache size, bytes; 0 turns the cache off. */
   readonly cacheMaxBytes: number;
   readonly cacheMutableTtlMs: number;
@@ -416,6 +418,7 @@ function serveConfig(r: Reader): ServeConfig {
     sendTimeoutMs: r.int('send-timeout-ms'),
     shutdownGraceMs: r.int('shutdown-grace-ms'),
     maxConnections: r.int('max-connections'),
+    maxSubscriptions: r.int('max-subscriptions'),
     cacheMaxBytes: r.int('cache-max-bytes'),
     cacheMutableTtlMs: r.int('cache-mutable-ttl-ms'),
     authzCacheTtlMs: r.int('authz-cache-ttl-ms'),

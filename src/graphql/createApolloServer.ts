@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -19,6 +18,8 @@ import { loggingPlugin } from './plugins/loggingPlugin.js';
 import { metricsPlugin } from './plugins/metricsPlugin.js';
 import { tracingPlugin } from './plugins/tracingPlugin.js';
 import { createSubgraphSchema } from './createSubgraphSchema.js';
+import { createExecutableSchema, readSchemaText } from './createExecutableSchema.js';
+import type { GraphQLSchema } from 'graphql';
 import { queriesOnly } from './queriesOnly.js';
 
 export interface ApolloOptions {
@@ -30,9 +31,9 @@ export interface ApolloOptions {
   readonly clusterCount: number;
   /** Serve the Apollo Federation 2 subgraph schema (--federation). */
   readonly federation?: boolean | undefined;
+  /** The executable schema (createExecutableSchema), when the caller has built it already. */
+  readonly schema?: GraphQLSchema | undefined;
 }
-
-const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
 
 /**
  * Apollo Server 5 with the contract's schema and resolvers, its query limits and one plugin
@@ -56,10 +57,9 @@ export async function createApolloServer(
     ...(options.tracing ? [tracingPlugin(options.tracing)] : []),
     loggingPlugin,
   ];
-  const schemaText = readFileSync(SCHEMA_FILE, 'utf8');
   const schema = options.federation
-    ? { schema: await createSubgraphSchema(schemaText, resolvers) }
-    : { typeDefs: schemaText, resolvers };
+    ? { schema: await createSubgraphSchema(readSchemaText(), resolvers) }
+    : { schema: options.schema ?? createExecutableSchema() };
   const apollo = new ApolloServer<GatewayContext>({
     ...schema,
     // Without introspection, no message may name a field or type the caller did not (graphql-js

@@ -12,6 +12,7 @@ import { renderGraphiQLPage } from '../graphiqlPage.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/createMetrics.js';
 import { createConnectionGuard, type ConnectionGuard } from './createConnectionGuard.js';
+import { wantsEventStream } from './createSseHandler.js';
 import { refuse, refusalBody } from './refusal.js';
 
 /** Timeouts and caps of one listener, each a documented flag (src/config/options.ts). */
@@ -36,6 +37,9 @@ export interface HttpServerOptions {
     | {
         readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
         readonly graphiql: GraphiQLAssets | undefined;
+        /** Subscriptions over Server-Sent Events (POST with Accept: text/event-stream). */
+        readonly eventStream?:
+          ((request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) | undefined;
       }
     | undefined;
   /** Serve /metrics and /readyz here (not on the public port when a metrics port is set). */
@@ -320,9 +324,27 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
           .header('content-security-policy', GRAPHIQL_CSP)
           .header('x-frame-options', 'DENY')
           .send(page);
+      if (wantsEventStream(request))
+        return refuse(
+          reply,
+          400,
+          'Subscriptions over Server-Sent Events are sent with POST (graphql-sse), not GET.',
+          'EVENT_STREAM_NEEDS_POST',
+        );
       return graphql.handler(request, reply);
     });
-    app.post('/graphql', graphql.handler);
+    const eventStream = graphql.eventStream;
+    app.post('/graphql', async (request, reply) => {
+      if (!wantsEventStream(request)) return graphql.handler(request, reply);
+      if (!eventStream)
+        return refuse(
+          reply,
+          400,
+          'Subscriptions are turned off on this gateway (--max-subscriptions 0).',
+          'SUBSCRIPTIONS_OFF',
+        );
+      return eventStream(request, reply);
+    });
   }
   await app.ready();
   return { app, guard: connections };

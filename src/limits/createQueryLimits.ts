@@ -2,7 +2,7 @@ import { defaultOf } from '../config/options.js';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import type { DocumentNode, ValidationRule } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
 import { analyzeOperation, MAX_ANALYSIS_STEPS } from './analyzeOperation.js';
@@ -71,27 +71,15 @@ export function createQueryLimits(
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           if (!operation) return;
-          const analysis = analyzeOperation(schema, document, operation, request.variables ?? {}, {
+          const refused = checkOperationCost(
+            schema,
+            document,
+            operation,
+            request.variables ?? {},
+            limits,
             clusterCount,
-          });
-          if (analysis.kind === 'tooComplex') throw tooComplex();
-          if (analysis.kind === 'invalidArgument' || analysis.kind === 'invalidVariables') {
-            throw new GatewayError('BAD_USER_INPUT', analysis.message, { httpStatus: 400 });
-          }
-          if (analysis.nodes > limits.maxNodes) {
-            throw new GatewayError(
-              'BAD_USER_INPUT',
-              `The answer would hold at least ${analysis.nodes} values, more than the limit of ${limits.maxNodes} (--max-nodes): every field of every object counts 1, times the size of each list the arguments give (refs, first) and of each alias. Select fewer fields or fewer items per request.`,
-              { httpStatus: 400, reason: 'MAX_NODES' },
-            );
-          }
-          if (analysis.cost > limits.maxCost) {
-            throw new GatewayError(
-              'BAD_USER_INPUT',
-              `Query cost ${analysis.cost} exceeds the limit of ${limits.maxCost}. The cost counts upstream requests: 1 per image, stream, tag or cluster status, times the size of each list the arguments give (refs, first, clusters x namespaces); lists only the data sizes count 1 and are bounded at run time by the upstream request budget.`,
-              { httpStatus: 400 },
-            );
-          }
+          );
+          if (refused) throw refused;
         },
       };
     },
@@ -105,6 +93,42 @@ export function createQueryLimits(
     ],
     validationRules: protection.validationRules,
   };
+}
+
+/**
+ * The static checks of a resolved operation with its variables: too complex to analyse, invalid
+ * arguments or variables, more values than --max-nodes, a cost above --max-cost. The error to
+ * refuse it with (HTTP 400), or undefined. Queries run it as an Apollo plugin; subscriptions
+ * (src/subscriptions) call it before they start.
+ */
+export function checkOperationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+  clusterCount: number,
+): GatewayError | undefined {
+  const analysis = analyzeOperation(schema, document, operation, variables, { clusterCount });
+  if (analysis.kind === 'tooComplex') return tooComplex();
+  if (analysis.kind === 'invalidArgument' || analysis.kind === 'invalidVariables') {
+    return new GatewayError('BAD_USER_INPUT', analysis.message, { httpStatus: 400 });
+  }
+  if (analysis.nodes > limits.maxNodes) {
+    return new GatewayError(
+      'BAD_USER_INPUT',
+      `The answer would hold at least ${analysis.nodes} values, more than the limit of ${limits.maxNodes} (--max-nodes): every field of every object counts 1, times the size of each list the arguments give (refs, first) and of each alias. Select fewer fields or fewer items per request.`,
+      { httpStatus: 400, reason: 'MAX_NODES' },
+    );
+  }
+  if (analysis.cost > limits.maxCost) {
+    return new GatewayError(
+      'BAD_USER_INPUT',
+      `Query cost ${analysis.cost} exceeds the limit of ${limits.maxCost}. The cost counts upstream requests: 1 per image, stream, tag or cluster status, times the size of each list the arguments give (refs, first, clusters x namespaces); lists only the data sizes count 1 and are bounded at run time by the upstream request budget.`,
+      { httpStatus: 400 },
+    );
+  }
+  return undefined;
 }
 
 function tooComplex(): GatewayError {

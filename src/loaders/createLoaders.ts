@@ -63,6 +63,13 @@ export interface Loaders extends WorkloadLoaders {
   readonly namespaces: DataLoader<string, ProjectList, string>;
   /** Where a digest is tagged, per cluster, each cluster within its own deadline. */
   readonly imageLocations: DataLoader<LocationKey, readonly FoundLocation[], string>;
+  /**
+   * Whether the request's identity may watch image streams in a namespace of a cluster (`` for
+   * every namespace), as the API server decides it for the caller's own credentials (the gateway's
+   * identity, which the indexes watch with, may). Rejects when it cannot be asked (an invalid
+   * token is UNAUTHENTICATED, not "no").
+   */
+  mayWatchImageStreams(cluster: string, namespace: string): Promise<boolean>;
 }
 
 /** Receives batch sizes, for metrics. */
@@ -223,6 +230,13 @@ export function createLoaders(options: LoaderOptions): Loaders {
 
   const imageStreamImage = new DataLoader(images.batch, { cacheKeyFn: imageCacheKey });
   return {
+    mayWatchImageStreams: (cluster, namespace) =>
+      identityMay(clientOf(cluster), call, {
+        namespace,
+        verb: 'watch',
+        group,
+        resource: 'imagestreams',
+      }),
     imageStreamImage,
     freshImageStreamImage: new DataLoader(
       (keys: readonly ImageKey[]) => {

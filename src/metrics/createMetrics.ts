@@ -39,6 +39,10 @@ export interface Metrics {
   locationIndexSize(cluster: string, streams: number, entries: number): void;
   /** Where the state and age gauges of the location indexes read from (at each scrape). */
   locationIndexes(read: () => readonly LocationIndexReading[]): void;
+  /** A subscription started (+1) or ended (-1) over a transport. */
+  subscription(transport: 'sse' | 'ws', delta: 1 | -1): void;
+  /** An event sent to a subscriber, or withheld (its access review could not be made). */
+  subscriptionEvent(transport: 'sse' | 'ws' | 'any', outcome: 'sent' | 'withheld'): void;
 }
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -131,6 +135,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     labelNames: ['cluster'],
     registers: [registry],
   });
+  const subscriptions = new Gauge({
+    name: 'image_gateway_subscriptions',
+    help: 'Subscriptions running now, per transport (sse, ws).',
+    labelNames: ['transport'],
+    registers: [registry],
+  });
+  const subscriptionEvents = new Counter({
+    name: 'image_gateway_subscription_events_total',
+    help: 'Image stream events sent to subscribers, and events withheld because the access review could not be made.',
+    labelNames: ['transport', 'outcome'],
+    registers: [registry],
+  });
   let readIndexes: () => readonly LocationIndexReading[] = () => [];
   new Gauge({
     name: 'image_gateway_location_index_state',
@@ -200,6 +216,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     },
     locationIndexes(read) {
       readIndexes = read;
+    },
+    subscription(transport, delta) {
+      subscriptions.inc({ transport }, delta);
+    },
+    subscriptionEvent(transport, outcome) {
+      subscriptionEvents.inc({ transport, outcome });
     },
   };
 }

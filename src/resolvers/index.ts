@@ -15,6 +15,7 @@ import { Query } from './query.js';
 import { Node } from './node.js';
 import { Namespace } from './namespace.js';
 import { DateTime, Int64 } from './scalars.js';
+import { ImageStreamEvent, Subscription, TagChange } from './subscription.js';
 import { Signature, SignatureCondition, SignatureSubject } from './signature.js';
 import { ImageTrigger, Vulnerability, VulnerabilityReport, Workload } from './workload.js';
 
@@ -22,6 +23,9 @@ export const resolvers: Resolvers = {
   Int64,
   DateTime,
   Query,
+  Subscription,
+  ImageStreamEvent,
+  TagChange,
   Cluster,
   ClusterStatus,
   ImageStreamImage,

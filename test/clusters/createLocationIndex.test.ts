@@ -141,6 +141,35 @@ describe('the location index of one cluster', () => {
     expect(delays).toEqual([375]);
   });
 
+  it('reports what changed while its version was too old as changes of the relist, nothing else', async () => {
+    const idx = await start();
+    const changes: IndexChange[] = [];
+    idx.onChange((c) => changes.push(c));
+    await until(() => idx.synced && sim.watches.open === 1, 'the watch is open');
+    sim.watches.drop();
+    // While no watch is open: a tag moved, a stream added, one deleted; then the history goes.
+    const moved = sim.changes.moveTag('bench', 'stream-003', 'latest');
+    const base = sim.data.streams.get('bench')?.get('stream-000');
+    if (!base) throw new Error('seed');
+    sim.changes.putImageStream({ ...base, metadata: { ...base.metadata, name: 'while-away' } });
+    sim.changes.deleteImageStream('bench', 'stream-002');
+    sim.watches.compact();
+    await until(() => idx.status().lists === 2 && idx.synced, 'a second list');
+    expect(changes.map((c) => [c.type, c.name]).sort()).toEqual([
+      ['ADDED', 'while-away'],
+      ['DELETED', 'stream-002'],
+      ['MODIFIED', 'stream-003'],
+    ]);
+    const modified = changes.find((c) => c.type === 'MODIFIED');
+    expect(modified?.before?.tags.get('latest')?.[0]).not.toBe(moved);
+    expect(modified?.after?.tags.get('latest')?.[0]).toBe(moved);
+    expect(modified?.object.metadata.name).toBe('stream-003');
+    expect(changes.find((c) => c.type === 'DELETED')?.after).toBeUndefined();
+    // The first list reported nothing (a sync is not a change), and streams that did not change
+    // in between are not reported by the relist either.
+    expect(changes).toHaveLength(3);
+  });
+
   it('survives a cluster that fails and comes back: backs off, is not synced meanwhile, resyncs', async () => {
     const idx = await start();
     await until(() => idx.synced && sim.watches.open === 1, 'the watch is open');
