@@ -322,16 +322,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     readiness,
     corsOrigins: options.corsOrigins ?? [],
   });
-  const webSocket = streaming
-    ? createWebSocketTransport({
-        server: publicServer.app.server,
-        guard: publicServer.guard,
-        operations: streaming,
-        logger,
-        maxPayload: connectionLimits.maxBodyBytes,
-        corsOrigins: options.corsOrigins ?? [],
-      })
-    : undefined;
+  const webSocket = createWebSocketTransport({
+    server: publicServer.app.server,
+    guard: publicServer.guard,
+    operations: streaming,
+    logger,
+    maxPayload: connectionLimits.maxBodyBytes,
+    corsOrigins: options.corsOrigins ?? [],
+  });
   let metricsServer: HttpServer | undefined;
   // Aborted when the grace period of a shutdown ends: every request's upstream calls stop.
   const shutdown = new AbortController();
@@ -353,7 +351,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Subscriptions end first: each SSE stream sends what is queued and `complete`; each
     // WebSocket is closed with 1001 (Going away), which clients take as "reconnect elsewhere".
     hub.close();
-    await webSocket?.close();
+    await webSocket.close();
     const stopped = Promise.all([publicServer.app.close(), metricsServer?.app.close()]);
     publicServer.guard.closeWaiting();
     metricsServer?.guard.closeWaiting();

@@ -21,7 +21,8 @@ export const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
 export interface WebSocketOptions {
   readonly server: Server;
   readonly guard: ConnectionGuard;
-  readonly operations: StreamingOperations;
+  /** Undefined with --max-subscriptions 0: every upgrade is refused, saying so. */
+  readonly operations: StreamingOperations | undefined;
   readonly logger: Logger;
   /** Largest message a client may send (--max-body-bytes). */
   readonly maxPayload: number;
@@ -100,6 +101,7 @@ export function connectionHeaders(request: IncomingMessage, params: unknown): In
  */
 export function createWebSocketTransport(options: WebSocketOptions): WebSocketTransport {
   const maxPerConnection = options.maxPerConnection ?? 100;
+  const operations = options.operations;
   const allowed = new Set(options.corsOrigins);
   const wss = new WebSocketServer({
     noServer: true,
@@ -121,6 +123,16 @@ export function createWebSocketTransport(options: WebSocketOptions): WebSocketTr
         'Service Unavailable',
         'The gateway is shutting down.',
         'SHUTTING_DOWN',
+      );
+      return;
+    }
+    if (!operations) {
+      refuseUpgrade(
+        socket,
+        400,
+        'Bad Request',
+        'Subscriptions are turned off on this gateway (--max-subscriptions 0).',
+        'SUBSCRIPTIONS_OFF',
       );
       return;
     }
@@ -154,63 +166,71 @@ export function createWebSocketTransport(options: WebSocketOptions): WebSocketTr
   };
   options.server.on('upgrade', onUpgrade);
 
-  useServer<Record<string, unknown> | undefined, Partial<Extra>>(
-    {
-      connectionInitWaitTimeout: options.initTimeoutMs ?? 3_000,
-      onConnect(ctx) {
-        const extra = ctx.extra;
-        extra.identity = callerIdentityOf(connectionHeaders(extra.request, ctx.connectionParams));
-        extra.ends = new Map();
-        return true;
-      },
-      onSubscribe(ctx, id, payload) {
-        const extra = ctx.extra;
-        const identity = extra.identity ?? callerIdentityOf({});
-        if (Object.keys(ctx.subscriptions).length > maxPerConnection)
-          return [
-            new GraphQLError(
-              `One connection holds at most ${maxPerConnection} subscriptions at once: end one, or open another connection.`,
-              { extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_MANY_SUBSCRIPTIONS' } },
-            ),
-          ];
-        const end = new AbortController();
-        const prepared = options.operations.prepare(
-          payload,
-          { ...identity, requestId: `${identity.requestId}:${id.slice(0, 64)}` },
-          end.signal,
-          'ws',
-        );
-        if (!prepared.ok)
-          return prepared.refusal.errors.map(
-            (e) =>
-              new GraphQLError(e.message, {
-                ...(e.extensions ? { extensions: e.extensions } : {}),
-              }),
+  if (operations)
+    useServer<Record<string, unknown> | undefined, Partial<Extra>>(
+      {
+        connectionInitWaitTimeout: options.initTimeoutMs ?? 3_000,
+        onConnect(ctx) {
+          const extra = ctx.extra;
+          extra.identity = callerIdentityOf(connectionHeaders(extra.request, ctx.connectionParams));
+          extra.ends = new Map();
+          return true;
+        },
+        onSubscribe(ctx, id, payload) {
+          const extra = ctx.extra;
+          const identity = extra.identity ?? callerIdentityOf({});
+          if (Object.keys(ctx.subscriptions).length > maxPerConnection)
+            return [
+              new GraphQLError(
+                `One connection holds at most ${maxPerConnection} subscriptions at once: end one, or open another connection.`,
+                { extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_MANY_SUBSCRIPTIONS' } },
+              ),
+            ];
+          const end = new AbortController();
+          const prepared = operations.prepare(
+            payload,
+            { ...identity, requestId: `${identity.requestId}:${id.slice(0, 64)}` },
+            end.signal,
+            'ws',
           );
-        extra.ends?.set(id, end);
-        return prepared.args;
+          if (!prepared.ok)
+            return prepared.refusal.errors.map(
+              (e) =>
+                new GraphQLError(e.message, {
+                  ...(e.extensions ? { extensions: e.extensions } : {}),
+                }),
+            );
+          extra.ends?.set(id, end);
+          return prepared.args;
+        },
+        subscribe: async (args: ExecutionArgs) =>
+          (await operations.run(args, 'ws')) as
+            AsyncIterableIterator<ExecutionResult> | ExecutionResult,
+        // Results are formatted already (StreamingOperations formats them as queries' are).
+        onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
+        onComplete(ctx, id) {
+          const extra = ctx.extra;
+          extra.ends?.get(id)?.abort();
+          extra.ends?.delete(id);
+        },
+        onClose(ctx) {
+          const extra = ctx.extra;
+          for (const end of extra.ends?.values() ?? []) end.abort();
+          extra.ends?.clear();
+        },
       },
-      subscribe: async (args: ExecutionArgs) =>
-        (await options.operations.run(args, 'ws')) as
-          AsyncIterableIterator<ExecutionResult> | ExecutionResult,
-      // Results are formatted already (StreamingOperations formats them as queries' are).
-      onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
-      onComplete(ctx, id) {
-        const extra = ctx.extra;
-        extra.ends?.get(id)?.abort();
-        extra.ends?.delete(id);
-      },
-      onClose(ctx) {
-        const extra = ctx.extra;
-        for (const end of extra.ends?.values() ?? []) end.abort();
-        extra.ends?.clear();
-      },
-    },
-    wss,
-    options.keepAliveMs ?? 12_000,
-  );
+      wss,
+      options.keepAliveMs ?? 12_000,
+    );
+  // graphql-ws answers a socket error (a client's oversized or malformed frame, which `ws` has
+  // already closed with 1009 or 1002) with console.error and a stack: a log line outside the
+  // gateway's logger, per hostile client. Its listener is replaced by one that logs in ours.
   wss.on('connection', (ws) => {
-    ws.on('error', (err) => options.logger.debug({ err: err.message }, 'websocket error'));
+    ws.removeAllListeners('error');
+    ws.on('error', (err) => {
+      options.logger.debug({ err: err.message }, 'websocket closed on a client error');
+      ws.terminate();
+    });
   });
   return {
     get open() {

@@ -10,19 +10,26 @@ describe('queriesOnly', () => {
     await stack.close();
   });
 
-  it.each(['mutation', 'subscription'])(
-    'refuses a %s as the caller’s mistake (400, BAD_USER_INPUT), never an internal error',
-    async (type) => {
+  it.each([
+    [
+      'mutation { clusters { name } }',
+      'This gateway is read-only and serves queries only; a mutation cannot be run.',
+    ],
+    [
+      'subscription { imageStreamEvents { type } }',
+      'A subscription runs over Server-Sent Events (POST /graphql with "Accept: text/event-stream") or WebSocket (subprotocol graphql-transport-ws), not as a plain HTTP request.',
+    ],
+  ])(
+    'refuses %s over plain HTTP as the caller’s mistake (400, BAD_USER_INPUT), never an internal error',
+    async (query, message) => {
       const before = stack.logs.length;
-      const { status, body } = await stack.gql(`${type} { clusters { name } }`);
+      const { status, body } = await stack.gql(query);
       expect(status).toBe(400);
       expect(body.errors?.[0]?.extensions).toEqual({
         code: 'BAD_USER_INPUT',
         reason: 'GRAPHQL_VALIDATION_FAILED',
       });
-      expect(body.errors?.[0]?.message).toBe(
-        `This gateway is read-only and serves queries only; a ${type} cannot be run.`,
-      );
+      expect(body.errors?.[0]?.message).toBe(message);
       // Before: 200 with INTERNAL_SERVER_ERROR and an error-level log line with a stack, per request.
       expect(stack.logs.slice(before).some((l) => l.includes('"level":"error"'))).toBe(false);
     },

@@ -65,6 +65,8 @@ export interface StackOptions {
   readonly tracing?: Tracing;
   /** Location indexes fed by watches (off by default here, as the CLI's 0). */
   readonly locationIndex?: GatewayOptions['locationIndex'];
+  /** --max-subscriptions (default the flag's). */
+  readonly maxSubscriptions?: number;
 }
 
 export interface GraphQLResult {
@@ -178,6 +180,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     metrics,
     tracing: options.tracing,
     locationIndex: options.locationIndex,
+    maxSubscriptions: options.maxSubscriptions,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
