@@ -84,6 +84,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'shutdown-grace-ms': { base: ['--demo'], value: '2000' },
   'send-timeout-ms': { base: ['--demo'], value: '2000' },
   'max-connections': { base: ['--demo'], value: '10' },
+  'max-subscriptions': { base: ['--demo'], value: '50' },
   'deadline-ms': { base: ['--demo'], value: '5000' },
   'max-upstream-requests': { base: ['--demo'], value: '40' },
   'max-refs': { base: ['--demo'], value: '10' },

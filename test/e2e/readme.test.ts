@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagTable, usage } from '../../src/config/usage.js';
 import { OPTIONS } from '../../src/config/options.js';
+import { buildImageStream } from '../../src/simulator/buildImageStream.js';
 import { startStack, type Stack } from '../helpers/startStack.js';
+import { sseSubscribe } from '../helpers/subscribe.js';
+import { until } from '../helpers/until.js';
 
 /**
  * The README is read by newcomers first: its flag table is the option table, and every GraphQL
@@ -19,6 +22,11 @@ interface Example {
   readonly nonempty: readonly string[];
   /** `# expect some: a.b.c` — at least one list reached along the path has items. */
   readonly some: readonly string[];
+}
+
+interface EventBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
 function examples(): Example[] {
@@ -65,8 +73,14 @@ function listsAt(value: unknown, path: readonly string[]): unknown[][] {
 describe('README', () => {
   let stack: Stack;
   beforeAll(async () => {
-    // The demo's clusters: east and west, seeded as `npm start` seeds them.
-    stack = await startStack({ logLevel: 'silent' });
+    // The demo's clusters: east and west, seeded as `npm start` seeds them, with the location
+    // index on and the stream whose tag the demo moves.
+    stack = await startStack({ logLevel: 'silent', locationIndex: { maxEntries: 1_000_000 } });
+    stack.sims['east']!.changes.putImageStream(buildImageStream('demo', 'ticker', [], []));
+    await until(
+      () => Object.values(stack.sims).every((sim) => sim.watches.open === 1),
+      'every index watches',
+    );
   });
   afterAll(async () => {
     await stack.close();
@@ -83,6 +97,22 @@ describe('README', () => {
 
   const all = examples();
 
+  /** A subscription example: over SSE, until the demo's tag moves once (as the demo does). */
+  async function firstEvent(example: Example): Promise<{ status: number; body: EventBody }> {
+    const before = stack.gateway.subscriptions.subscribers;
+    const sub = await sseSubscribe(stack.url, example.query, example.variables);
+    try {
+      await until(
+        () => stack.gateway.subscriptions.subscribers === before + 1,
+        'the example subscribed',
+      );
+      stack.sims['east']!.changes.moveTag('demo', 'ticker', 'live');
+      return { status: sub.response.status, body: (await sub.next()) as EventBody };
+    } finally {
+      sub.close();
+    }
+  }
+
   it('has examples to run', () => {
     expect(all.length).toBeGreaterThanOrEqual(6);
   });
@@ -90,7 +120,9 @@ describe('README', () => {
   it.each(all.map((example, i) => [i, example] as const))(
     'example %i runs against the demo as written',
     async (_i, example) => {
-      const { status, body } = await stack.gql(example.query, example.variables);
+      const { status, body } = /^\s*subscription\b/m.test(example.query)
+        ? await firstEvent(example)
+        : await stack.gql(example.query, example.variables);
       expect(status).toBe(200);
       const codes = (body.errors ?? []).map((e) => e.extensions?.['code']);
       expect(codes).toEqual(example.errors);
