@@ -82,7 +82,9 @@ describe.runIf(run)('GraphiQL in a real browser', () => {
         if (message.type === 'connection_init') watched.connectionInits.push(message.payload);
       });
     });
-    await page.goto(url, { waitUntil: 'load' });
+    const response = await page.goto(url, { waitUntil: 'load' });
+    // The policy in force: no ws: source of its own, 'self' covers the page's ws: origin.
+    expect(response?.headers()['content-security-policy']).toContain("connect-src 'self';");
     await page.locator('.graphiql-tab', { hasText: 'WatchTagChanges' }).click({ timeout: 30_000 });
     await expect
       .poll(async () => page.locator('.graphiql-query-editor').innerText())
