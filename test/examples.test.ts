@@ -11,8 +11,13 @@ import {
   TagHistoryDocument,
   WhereDoesADigestRunDocument,
   VulnerableWorkloadsDocument,
+  WatchTagChangesDocument,
+  type WatchTagChangesSubscription,
 } from '../examples/generated/graphql.js';
+import { buildImageStream } from '../src/simulator/buildImageStream.js';
 import { startStack, type Stack } from './helpers/startStack.js';
+import { sseSubscribe } from './helpers/subscribe.js';
+import { until } from './helpers/until.js';
 
 const variables = JSON.parse(
   readFileSync(new URL('../examples/variables.json', import.meta.url), 'utf8'),
@@ -112,5 +117,51 @@ describe('the example operations as typed documents (codegen client preset)', ()
       'Critical',
       'Critical',
     ]);
+  });
+});
+
+describe('the example subscription', () => {
+  let indexed: Stack;
+  beforeAll(async () => {
+    // A location index feeds subscriptions; demo/ticker as the demo clusters have it.
+    indexed = await startStack({ logLevel: 'warn', locationIndex: { maxEntries: 100_000 } });
+    indexed.sims['east']?.changes.putImageStream(buildImageStream('demo', 'ticker', [], []));
+    await until(
+      () => Object.values(indexed.sims).every((sim) => sim.watches.open === 1),
+      'every index watches its cluster',
+    );
+  });
+  afterAll(async () => {
+    await indexed.close();
+  });
+
+  it('WatchTagChanges (over SSE): a tag moved in a watched namespace arrives as an event', async () => {
+    const sub = await sseSubscribe(
+      indexed.url,
+      print(WatchTagChangesDocument),
+      variables['WatchTagChanges'],
+    );
+    try {
+      await until(
+        () => indexed.gateway.subscriptions.subscribers === 1,
+        'the subscription is in place',
+      );
+      const east = indexed.sims['east'];
+      if (!east) throw new Error('no east');
+      east.changes.moveTag('openshift', 'python', 'latest'); // not in namespaces ["demo"]
+      const moved = east.changes.moveTag('demo', 'ticker', 'live');
+      const result = await sub.next('the tag change');
+      expect(result.errors).toBeUndefined();
+      const event = (result.data as WatchTagChangesSubscription | undefined)?.imageStreamEvents;
+      expect(event).toEqual({
+        type: 'MODIFIED',
+        cluster: { name: 'east' },
+        namespace: 'demo',
+        stream: 'ticker',
+        changedTags: [{ tag: 'live', from: null, to: moved, importError: null }],
+      });
+    } finally {
+      sub.close();
+    }
   });
 });

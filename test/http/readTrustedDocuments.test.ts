@@ -38,7 +38,7 @@ describe('readTrustedDocuments', () => {
     const documents = readTrustedDocuments(
       new URL('../../examples/generated/persisted-documents.json', import.meta.url).pathname,
     );
-    expect(documents.size).toBe(8);
+    expect(documents.size).toBe(9);
     for (const [hash, document] of documents) expect(documentHash(document)).toBe(hash);
     expect([...documents.values()].some((d) => d.startsWith('query ListMyNamespaces'))).toBe(true);
   });

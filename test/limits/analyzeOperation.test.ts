@@ -378,6 +378,8 @@ describe('cost', () => {
       // Two clusters, two calls each (scan results and pods), then drift, trigger, image and
       // its scan results for the one workload the static model counts.
       VulnerableWorkloads: 8,
+      // A subscription's event and its changedTags come with the watch event: no upstream call.
+      WatchTagChanges: 0,
     });
   });
 
