@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
 import type { Span } from '@opentelemetry/api';
 import type { AccessReviews } from './authz/createAccessReviews.js';
@@ -13,6 +12,7 @@ import { DEFAULT_FAN_OUT, type FanOutOptions } from './clusters/fanOut.js';
 import { defaultOf } from './config/options.js';
 import type { AuthMode } from './config/parseConfig.js';
 import { GatewayError } from './errors.js';
+import { linkSignals } from './linkSignals.js';
 import { createLoaders, type LoaderObserver, type Loaders } from './loaders/createLoaders.js';
 import type { Logger } from './logger.js';
 import type { Tracing } from './tracing/createTracing.js';
@@ -71,6 +71,11 @@ export interface GatewayContext {
   readonly trace: { span?: Span | undefined };
   /** Only while a subscription starts (src/subscriptions): where its events come from. */
   readonly live?: LiveSupport | undefined;
+  /**
+   * Unties the request's signal from the client's and the gateway's (and clears its deadline
+   * timer) once the answer is out. Idempotent.
+   */
+  dispose(): void;
 }
 
 /** What a subscription's resolver needs to follow image stream changes. */
@@ -92,6 +97,8 @@ export interface ContextOptions {
   readonly clusterTokens?: ReadonlyMap<string, string> | undefined;
   /** Aborts when the client goes away: its upstream calls are not worth finishing. */
   readonly clientSignal?: AbortSignal | undefined;
+  /** Aborts when the gateway's shutdown grace ends (long-lived: tied with linkSignals). */
+  readonly shutdownSignal?: AbortSignal | undefined;
   /** Time budget of the whole request, ms. */
   readonly deadlineMs: number;
   /** Upstream requests the operation may cause (--max-upstream-requests). */
@@ -164,12 +171,9 @@ function createClusterDirectory(options: ContextOptions): ClusterDirectory {
 }
 
 export function createContext(options: ContextOptions): GatewayContext {
-  const deadline = AbortSignal.timeout(options.deadlineMs);
-  const signal = options.clientSignal
-    ? AbortSignal.any([deadline, options.clientSignal])
-    : deadline;
-  // Every upstream call of the request listens on this one signal.
-  setMaxListeners(0, signal);
+  // Aborts at the deadline, when the client goes away or the gateway stops; dispose() unties it.
+  const linked = linkSignals([options.clientSignal, options.shutdownSignal], options.deadlineMs);
+  const signal = linked.signal;
   const traceHolder: { span?: Span | undefined } = {};
   const tracing = options.tracing;
   const call: CallOptions = {
@@ -203,6 +207,7 @@ export function createContext(options: ContextOptions): GatewayContext {
     limits: options.limits,
     extraErrors: [],
     live: options.live,
+    dispose: linked.dispose,
     cacheMutableTtlMs: options.cacheMutableTtlMs ?? defaultOf('cache-mutable-ttl-ms'),
     trace: traceHolder,
   };

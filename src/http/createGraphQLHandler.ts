@@ -100,10 +100,14 @@ export function createGraphQLHandler(
       search,
       body,
     };
-    const response = await options.apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest,
-      context: async () => options.createContext(identity, clientGoneSignal(reply)),
-    });
+    let context: GatewayContext | undefined;
+    const response = await options.apollo
+      .executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: async () =>
+          (context = await options.createContext(identity, clientGoneSignal(reply))),
+      })
+      .finally(() => context?.dispose());
     let text: string;
     if (response.body.kind === 'complete') {
       text = response.body.string;

@@ -253,6 +253,7 @@ export function createStreamingOperations(options: StreamingOptions): StreamingO
       if (!counted) return;
       counted = false;
       active -= 1;
+      args.contextValue.dispose();
       options.onEnd?.(transport);
     };
     options.onStart?.(transport);
@@ -303,7 +304,12 @@ export function createStreamingOperations(options: StreamingOptions): StreamingO
           return { done: true, value: undefined };
         }
         const { event, context } = read.value;
-        const result = await execute({ ...args, rootValue: read.value, contextValue: context });
+        let result;
+        try {
+          result = await execute({ ...args, rootValue: read.value, contextValue: context });
+        } finally {
+          context.dispose();
+        }
         options.onEvent?.(transport);
         context.logger.debug(
           { requestId: context.requestId, cluster: event.cluster, transport },

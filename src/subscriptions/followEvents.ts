@@ -15,7 +15,8 @@ const DONE: IteratorResult<EventPayload, undefined> = { done: true, value: undef
  * the API server no longer accepts ends the subscription with UNAUTHENTICATED; a review that
  * cannot be made for another reason withholds that event (never shows it unchecked).
  *
- * `return()` ends it at once, even while an event is being checked.
+ * `return()` ends it at once, even while an event is being checked. The context of an event
+ * handed out is the caller's to dispose of once the event is answered.
  */
 export function followEvents(
   hub: EventHub,
@@ -46,6 +47,7 @@ export function followEvents(
         try {
           allowed = await context.loaders.mayWatchImageStreams(event.cluster, event.namespace);
         } catch (err) {
+          context.dispose();
           if (err instanceof GatewayError && err.code === 'UNAUTHENTICATED') {
             closed = true;
             void events.return();
@@ -62,8 +64,9 @@ export function followEvents(
           );
           continue;
         }
+        if (allowed && !isClosed()) return { done: false, value: { event, context } };
+        context.dispose();
         if (isClosed()) return DONE;
-        if (allowed) return { done: false, value: { event, context } };
       }
     },
     return() {

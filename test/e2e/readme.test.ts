@@ -107,7 +107,7 @@ describe('README', () => {
         'the example subscribed',
       );
       stack.sims['east']!.changes.moveTag('demo', 'ticker', 'live');
-      return { status: sub.response.status, body: (await sub.next()) };
+      return { status: sub.response.status, body: await sub.next() };
     } finally {
       sub.close();
     }
