@@ -136,10 +136,12 @@ export async function startGateway(sims, { cache = false, maxRefs } = {}) {
  * The gateway as `image-gateway` runs it, in its own process (so its CPU, memory and start-up
  * are its own): a kubeconfig naming the simulators, `nodeFlags` before the script.
  * `spawnToAnswerMs` is the time from spawn to the first answer of `firstQuery(url)`.
+ * `inspect`: Node's inspector on a free loopback port, its WebSocket URL as `inspectorUrl` (the
+ * benchmark's way to force a garbage collection in the gateway without a hook in src/).
  */
 export async function startGatewayProcess(
   sims,
-  { nodeFlags = PRODUCTION_NODE_FLAGS, args = [], firstQuery } = {},
+  { nodeFlags = PRODUCTION_NODE_FLAGS, args = [], firstQuery, inspect = false } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
   const kubeconfig = join(dir, 'kubeconfig.yaml');
@@ -158,6 +160,7 @@ export async function startGatewayProcess(
     process.execPath,
     [
       ...nodeFlags,
+      ...(inspect ? ['--inspect=127.0.0.1:0'] : []),
       'dist/main.js',
       '--kubeconfig',
       kubeconfig,
@@ -174,11 +177,12 @@ export async function startGatewayProcess(
     ],
     {
       env: { ...process.env, NODE_ENV: 'production', KUBECONFIG: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', inspect ? 'pipe' : 'inherit'],
       cwd: process.cwd(),
     },
   );
   children.add(child);
+  const inspectorUrl = inspect ? inspectorUrlOf(child) : undefined;
   const url = await waitForLine(child, /http:\/\/127\.0\.0\.1:\d+\/graphql/, 'gateway');
   const startLineMs = performance.now() - started;
   if (firstQuery) await firstQuery(url);
@@ -192,6 +196,7 @@ export async function startGatewayProcess(
   return {
     url,
     pid: child.pid,
+    inspectorUrl: await inspectorUrl,
     startLineMs,
     spawnToAnswerMs,
     /** CPU time (user + system) the process has used, ms (10 ms resolution). */
@@ -211,6 +216,29 @@ export async function startGatewayProcess(
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** The inspector's WebSocket URL from the child's stderr; the rest of stderr passes through. */
+function inspectorUrlOf(child) {
+  return new Promise((resolve, reject) => {
+    let found = false;
+    child.stderr.on('data', (d) => {
+      const text = String(d);
+      const m = /ws:\/\/127\.0\.0\.1:\d+\/[\w-]+/.exec(text);
+      if (m && !found) {
+        found = true;
+        resolve(m[0]);
+      }
+      const rest = text
+        .split('\n')
+        .filter(
+          (l) =>
+            l && !/^(Debugger listening|For help, see|Debugger attached|Debugger ending)/.test(l),
+        );
+      if (rest.length) process.stderr.write(`${rest.join('\n')}\n`);
+    });
+    child.on('exit', () => reject(new Error('gateway exited')));
+  });
 }
 
 export function refsOf(sim, count, streams = Infinity) {
