@@ -44,6 +44,9 @@ export function linkSignals(
       abort(source.reason);
       return { signal, dispose };
     }
+    // A source (the shutdown signal, a subscription's) has one listener per request or event
+    // in flight: many, by design, and each removed when its request ends.
+    setMaxListeners(0, source);
     const listener = (): void => abort(source.reason);
     source.addEventListener('abort', listener, { once: true });
     attached.push({ source, listener });
