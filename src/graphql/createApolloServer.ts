@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { addResolversToSchema } from '@graphql-tools/schema';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -35,6 +37,17 @@ export interface ApolloOptions {
 const SCHEMA_FILE = new URL('../../schema.graphql', import.meta.url);
 
 /**
+ * The contract's schema with its resolvers: what Apollo's `typeDefs` and `resolvers` options
+ * build (makeExecutableSchema, same SDL, introspection and resolvers, same check that every
+ * resolver names a field of the schema), without merging the one document and copying the
+ * schema once more to attach the resolvers: about half the time, at every start.
+ */
+function executableSchema(schemaText: string): GraphQLSchema {
+  const schema = buildSchema(schemaText);
+  return addResolversToSchema({ schema, resolvers, updateResolversInPlace: true });
+}
+
+/**
  * Apollo Server 5 with the contract's schema and resolvers, its query limits and one plugin
  * per concern. It never installs signal handlers (stopOnTerminationSignals: false): src/main.ts
  * owns the process's signals, and stops the gateway once.
@@ -58,10 +71,10 @@ export async function createApolloServer(
   ];
   const schemaText = readFileSync(SCHEMA_FILE, 'utf8');
   const schema = options.federation
-    ? { schema: await createSubgraphSchema(schemaText, resolvers) }
-    : { typeDefs: schemaText, resolvers };
+    ? await createSubgraphSchema(schemaText, resolvers)
+    : executableSchema(schemaText);
   const apollo = new ApolloServer<GatewayContext>({
-    ...schema,
+    schema,
     // Without introspection, no message may name a field or type the caller did not (graphql-js
     // suggests them in variable errors too, which GraphQL Armor's rule does not reach).
     formatError: queryLimits.introspection
