@@ -60,6 +60,9 @@ await build({
       'const __dirname = __bundleDirname(__filename);',
     ].join('\n'),
   },
+  // Loaded from node_modules at run time: it takes Node's crypto only through `module.require`,
+  // which a bundled module lacks, and would hash every query with a JavaScript SHA-256 instead.
+  external: ['@apollo/utils.createhash'],
   plugins: [ownImportMetaUrl],
   logLevel: 'warning',
 });
