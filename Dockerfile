@@ -3,15 +3,15 @@
 # redistributable, Node.js 22 LTS. It runs as user 1001 (group 0) with HOME=/opt/app-root/src,
 # and has node and npm on the PATH. Pin a digest (`...-minimal@sha256:...`) for reproducible builds.
 
-# Build: compile TypeScript and bundle GraphiQL with the dev dependencies, then lay out the
-# runtime tree (production dependencies only).
+# Build: compile TypeScript, bundle the server (dist/main.js and its chunks) and GraphiQL with
+# the dev dependencies, then lay out the runtime tree (production dependencies only).
 FROM registry.access.redhat.com/ubi9/nodejs-22-minimal:latest AS build
 WORKDIR /opt/app-root/src
 COPY --chown=1001:0 package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --cache /tmp/npm-cache
-# What `npm run build` reads: tsconfig.json (`tsc -p`; it includes src/), scripts/ (the GraphiQL
-# bundler), web/ (its entry point) and examples/ (the operations web/ imports). src/generated/ is
-# committed, so codegen does not run here.
+# What `npm run build` reads: tsconfig.json (`tsc -p`; it includes src/), scripts/ (the server's
+# and GraphiQL's bundlers), web/ (GraphiQL's entry point) and examples/ (the operations web/
+# imports). src/generated/ is committed, so codegen does not run here.
 COPY --chown=1001:0 tsconfig.json ./
 COPY --chown=1001:0 src ./src
 COPY --chown=1001:0 scripts ./scripts

@@ -15,7 +15,7 @@ import {
   startSimulator,
   stopChildren,
 } from './lib.js';
-import { hottest, summarize } from './profileSummary.js';
+import { hottest, summarize, unbundle } from './profileSummary.js';
 
 const QUERIES = Number(process.env.PROFILE_QUERIES ?? 200);
 const LATENCY = Number(process.env.PROFILE_LATENCY_MS ?? 0);
@@ -43,7 +43,7 @@ export async function profileGateway(sim, { queries = QUERIES, nodeFlags = FLAGS
     const cpuPerRefMs = (gateway.cpuMs() - before) / queries / refs.length;
     await gateway.stop();
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const profile = unbundle(JSON.parse(readFileSync(join(dir, file), 'utf8')));
     return { cpuPerRefMs, ...summarize(profile), hottest: hottest(profile, 30) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

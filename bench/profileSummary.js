@@ -1,7 +1,86 @@
 // Where the CPU goes in a V8 CPU profile (`node --cpu-prof`): self time per part of the
 // process, as shares of the busy time (idle excluded). Used by `npm run bench` on the gateway
 // process it profiles, and by `node bench/profileSummary.js <file.cpuprofile>` by hand.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** A source map's mappings, per generated line: [column, source index, original line] sorted. */
+function decodeMappings(mappings) {
+  const lines = [];
+  let source = 0;
+  let line = 0;
+  for (const text of mappings.split(';')) {
+    const segments = [];
+    let column = 0;
+    for (const segment of text.split(',')) {
+      if (segment === '') continue;
+      const values = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = BASE64.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      column += values[0];
+      if (values.length >= 4) {
+        source += values[1];
+        line += values[2];
+        segments.push([column, source, line]);
+      }
+    }
+    lines.push(segments);
+  }
+  return lines;
+}
+
+/**
+ * The server runs bundled (dist/main.js and its dist/main-*.js chunks, scripts/bundle-server.mjs):
+ * each frame of a bundled file is given back the URL of the file it came from, through the
+ * bundle's source map — node_modules/<package>/…, or dist/<folder>/<file>.js for src/<…>.ts —
+ * so that the parts below (got, graphql-js, the upstream wrapper…) are told apart as before.
+ */
+export function unbundle(profile) {
+  const maps = new Map();
+  const mapOf = (url) => {
+    if (!maps.has(url)) {
+      const path = url.startsWith('file://') ? fileURLToPath(url) : undefined;
+      const file = path && /\/dist\/main[^/]*\.js$/.test(path) ? `${path}.map` : undefined;
+      if (!file || !existsSync(file)) maps.set(url, undefined);
+      else {
+        const map = JSON.parse(readFileSync(file, 'utf8'));
+        const dir = new URL('.', url);
+        const sources = map.sources.map((source) => {
+          const original = new URL(source, dir);
+          const src = own(original.pathname) && /\/src\/(.*)\.tsx?$/.exec(original.pathname);
+          return src ? new URL(`${src[1]}.js`, dir).href : original.href;
+        });
+        maps.set(url, { sources, lines: decodeMappings(map.mappings) });
+      }
+    }
+    return maps.get(url);
+  };
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    const map = frame.url ? mapOf(frame.url) : undefined;
+    const segments = map?.lines[frame.lineNumber];
+    if (!segments || segments.length === 0) continue;
+    let found = segments[0];
+    for (const segment of segments) if (segment[0] <= frame.columnNumber) found = segment;
+    node.callFrame = { ...frame, url: map.sources[found[1]], lineNumber: found[2] };
+  }
+  return profile;
+}
+
+/** Our own compiled code (a package's dist/, such as @apollo/server's, is not). */
+const own = (url) => !url.includes('/node_modules/');
 
 /** The first rule whose test matches a frame's URL (or function name) names its part. */
 const PARTS = [
@@ -28,13 +107,13 @@ const PARTS = [
       url.includes('/node_modules/byte-counter/') ||
       url.includes('/node_modules/chunk-data/'),
   ],
-  ['gateway: upstream wrapper', (url) => url.includes('/dist/upstream/')],
+  ['gateway: upstream wrapper', (url) => own(url) && url.includes('/dist/upstream/')],
   [
     'gateway: loaders, cache, authz, clusters',
-    (url) => /\/dist\/(loaders|cache|authz|clusters)\//.test(url),
+    (url) => own(url) && /\/dist\/(loaders|cache|authz|clusters)\//.test(url),
   ],
-  ['gateway: resolvers', (url) => url.includes('/dist/resolvers/')],
-  ['gateway: http, graphql, limits, other', (url) => url.includes('/dist/')],
+  ['gateway: resolvers', (url) => own(url) && url.includes('/dist/resolvers/')],
+  ['gateway: http, graphql, limits, other', (url) => own(url) && url.includes('/dist/')],
   ['graphql-js (parse, validate, execute)', (url) => url.includes('/node_modules/graphql/')],
   ['Apollo Server', (url) => url.includes('/node_modules/@apollo/')],
   [
@@ -101,7 +180,7 @@ export function hottest(profile, n = 25) {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
-  const profile = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+  const profile = unbundle(JSON.parse(readFileSync(process.argv[2], 'utf8')));
   const { busyMs, shares } = summarize(profile);
   console.log(`busy ${Math.round(busyMs)} ms`);
   for (const [part, share] of Object.entries(shares))

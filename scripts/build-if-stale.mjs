@@ -11,6 +11,7 @@ const SOURCES = [
   'package.json',
   'tsconfig.json',
   'scripts/build-graphiql.mjs',
+  'scripts/bundle-server.mjs',
   'examples',
 ];
 const OUTPUTS = ['dist/main.js', 'dist/graphiql/graphiql.js'];

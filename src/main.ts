@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import module from 'node:module';
 import { ConfigError } from './config/ConfigError.js';
 import { parseConfig, type ServeConfig, type SimulateConfig } from './config/parseConfig.js';
 import { usage } from './config/usage.js';
@@ -171,7 +172,18 @@ async function serve(config: ServeConfig, logger: Logger, announce: Announce): P
   if (config.source.kind === 'demo') process.stderr.write(built.banner(url));
 }
 
+/**
+ * Node 22.1+ keeps the code V8 compiled for the modules on disk (in the temporary directory)
+ * and reuses it in the next process, so a restart compiles almost nothing; Node 20 has no such
+ * cache, and a cache that cannot be written is only not used. Called before the server's
+ * modules load; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+ */
+function enableCompileCache(): void {
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+}
+
 async function main(): Promise<void> {
+  enableCompileCache();
   const config = parseConfig(process.argv.slice(2), process.env);
   if (config.command === 'help') {
     process.stdout.write(usage());

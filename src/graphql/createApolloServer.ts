@@ -58,10 +58,10 @@ export async function createApolloServer(
     loggingPlugin,
   ];
   const schema = options.federation
-    ? { schema: await createSubgraphSchema(readSchemaText(), resolvers) }
-    : { schema: options.schema ?? createExecutableSchema() };
+    ? await createSubgraphSchema(readSchemaText(), resolvers)
+    : (options.schema ?? createExecutableSchema());
   const apollo = new ApolloServer<GatewayContext>({
-    ...schema,
+    schema,
     // Without introspection, no message may name a field or type the caller did not (graphql-js
     // suggests them in variable errors too, which GraphQL Armor's rule does not reach).
     formatError: queryLimits.introspection

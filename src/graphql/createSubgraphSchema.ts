@@ -79,7 +79,9 @@ export async function createSubgraphSchema(
   schemaText: string,
   resolvers: Resolvers,
 ): Promise<GraphQLSchema> {
-  const { buildSubgraphSchema } = await import('@apollo/subgraph');
+  // A CommonJS package: its module.exports is the default export whether Node loads it or the
+  // bundle (scripts/bundle-server.mjs) does, which gives it no named exports.
+  const { buildSubgraphSchema } = (await import('@apollo/subgraph')).default;
   const withReferences: Record<string, unknown> = { ...resolvers };
   for (const type of ENTITY_TYPES) {
     withReferences[type] = {

@@ -473,15 +473,19 @@ describe('Dockerfile', () => {
     // tsc -p <tsconfig>: the tsconfig and what it includes.
     const tsconfig = /tsc -p (\S+)/.exec(script)?.[1] as string;
     needed.push(tsconfig, ...JSON.parse(read(tsconfig))['include']);
-    // node <script>: the script, its esbuild entry points and what they import by relative path.
-    const bundler = /node (\S+\.mjs)/.exec(script)?.[1] as string;
-    needed.push(bundler);
-    const entries = [...read(bundler).matchAll(/entryPoints:\s*\[([^\]]*)\]/g)].flatMap((m) =>
-      [...(m[1] as string).matchAll(/'([^']+)'/g)].map((e) => e[1] as string),
+    // node <script>: each script, its esbuild entry points (a list or { name: path }) and what
+    // they import by relative path (src/ is tsc's, above).
+    const bundlers = [...script.matchAll(/node (\S+\.mjs)/g)].map((m) => m[1] as string);
+    needed.push(...bundlers);
+    const entries = bundlers.flatMap((bundler) =>
+      [...read(bundler).matchAll(/entryPoints:\s*[[{]([^\]}]*)[\]}]/g)].flatMap((m) =>
+        [...(m[1] as string).matchAll(/'([^']+)'/g)].map((e) => e[1] as string),
+      ),
     );
-    expect(entries).toEqual(['web/graphiql.tsx']);
+    expect(entries.sort()).toEqual(['src/main.ts', 'web/graphiql.tsx']);
     for (const entry of entries) {
       needed.push(entry);
+      if (entry.startsWith('src/')) continue;
       for (const m of read(entry).matchAll(/from '(\.\.?\/[^']+)'/g))
         needed.push(posix.join(posix.dirname(entry), m[1] as string));
     }

@@ -1,0 +1,68 @@
+// Bundles the server (src/main.ts and everything it imports, node_modules included) into
+// dist/main.js and lazily loaded chunks beside it (dist/main-*.js), over tsc's dist/main.js:
+// start-up reads and compiles a few files instead of about a thousand (issue 16). What
+// main.ts and its modules import with import() stays a chunk of its own, loaded when asked for
+// (--help loads none, the simulator, tracing and Apollo's reporting plugins only when used).
+// The other files tsc writes to dist/ stay, for the benchmarks and tests that import them.
+import { readdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+
+/**
+ * Our modules find files next to them through `import.meta.url` (schema.graphql, fixtures/,
+ * dist/graphiql/, package.json): in the bundle each one's is the URL its tsc output has, so
+ * those paths resolve as before. Every output file lies in dist/ itself, so the same relative
+ * URL works from the entry and from any chunk.
+ */
+const ownImportMetaUrl = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]src[/\\].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const compiled = relative('src', args.path).replaceAll('\\', '/').replace(/\.ts$/, '.js');
+      return {
+        loader: 'ts',
+        contents: source.replaceAll(
+          'import.meta.url',
+          `new URL(${JSON.stringify(`./${compiled}`)}, import.meta.url).href`,
+        ),
+      };
+    });
+  },
+};
+
+// Chunks of an earlier build (their names carry a content hash).
+for (const file of readdirSync('dist'))
+  if (file.startsWith('main-')) rmSync(join('dist', file), { force: true });
+
+await build({
+  entryPoints: { main: 'src/main.ts' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir: 'dist',
+  chunkNames: 'main-[name]-[hash]',
+  sourcemap: true,
+  sourcesContent: false,
+  // CommonJS dependencies call require() and read __filename and __dirname: give every output
+  // file all three. (No global such as URL here: a chunk may declare its own, hoisted.)
+  banner: {
+    js: [
+      "import { createRequire as __bundleCreateRequire } from 'node:module';",
+      "import { dirname as __bundleDirname } from 'node:path';",
+      "import { fileURLToPath as __bundleFileURLToPath } from 'node:url';",
+      'const require = __bundleCreateRequire(import.meta.url);',
+      'const __filename = __bundleFileURLToPath(import.meta.url);',
+      'const __dirname = __bundleDirname(__filename);',
+    ].join('\n'),
+  },
+  // Loaded from node_modules at run time: it takes Node's crypto only through `module.require`,
+  // which a bundled module lacks, and would hash every query with a JavaScript SHA-256 instead.
+  external: ['@apollo/utils.createhash'],
+  plugins: [ownImportMetaUrl],
+  logLevel: 'warning',
+});
