@@ -248,8 +248,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     value: 'N',
     min: 0,
     max: 1_000_000,
-    default: 10_000,
-    help: 'subscriptions (SSE and WebSocket together) running at once; 0 turns subscriptions off',
+    default: 2_000,
+    help: 'subscriptions (SSE and WebSocket together) running at once, below --max-connections; 0 turns subscriptions off',
   },
   {
     name: 'shutdown-grace-ms',

@@ -372,6 +372,12 @@ function serveConfig(r: Reader): ServeConfig {
     if (r.has(name) && !redis) throw new ConfigError(`${r.source(name)} needs --redis-url`);
   const headerTimeoutMs = r.int('header-timeout-ms');
   const bodyTimeoutMs = r.int('body-timeout-ms');
+  const maxConnections = r.int('max-connections');
+  const maxSubscriptions = r.int('max-subscriptions');
+  if (maxSubscriptions > 0 && maxSubscriptions >= maxConnections)
+    throw new ConfigError(
+      `--max-subscriptions (${maxSubscriptions}) must be below --max-connections (${maxConnections}): each subscription may hold a connection, and some must stay for queries`,
+    );
   if (bodyTimeoutMs < headerTimeoutMs)
     throw new ConfigError(
       `--body-timeout-ms (${bodyTimeoutMs}) must be at least --header-timeout-ms (${headerTimeoutMs}): it covers the headers too`,
@@ -417,8 +423,8 @@ function serveConfig(r: Reader): ServeConfig {
     idleTimeoutMs: r.int('idle-timeout-ms'),
     sendTimeoutMs: r.int('send-timeout-ms'),
     shutdownGraceMs: r.int('shutdown-grace-ms'),
-    maxConnections: r.int('max-connections'),
-    maxSubscriptions: r.int('max-subscriptions'),
+    maxConnections,
+    maxSubscriptions,
     cacheMaxBytes: r.int('cache-max-bytes'),
     cacheMutableTtlMs: r.int('cache-mutable-ttl-ms'),
     authzCacheTtlMs: r.int('authz-cache-ttl-ms'),

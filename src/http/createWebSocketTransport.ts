@@ -18,6 +18,9 @@ import { refusalBody } from './refusal.js';
 
 export const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
 
+/** Longest graphql-ws subscription id: the library keeps each running one's id as a key. */
+export const MAX_ID_LENGTH = 128;
+
 export interface WebSocketOptions {
   readonly server: Server;
   readonly guard: ConnectionGuard;
@@ -160,11 +163,23 @@ export function createWebSocketTransport(options: WebSocketOptions): WebSocketTr
       );
       return;
     }
-    // A WebSocket is a connection being answered, not one waiting: never evicted for a new one.
-    if (socket instanceof Socket) options.guard.busy(socket);
+    // Until it holds a subscription, a WebSocket is a connection the gateway waits on, like an
+    // idle keep-alive one: at --max-connections the stalest such is closed for a new one, so
+    // sockets that only said connection_init cannot lock everyone out. While it holds one it is
+    // busy, and those are bounded by --max-subscriptions, which stays below --max-connections.
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   options.server.on('upgrade', onUpgrade);
+  const socketOf = (request: IncomingMessage): Socket | undefined =>
+    request.socket instanceof Socket ? request.socket : undefined;
+  const busy = (request: IncomingMessage): void => {
+    const socket = socketOf(request);
+    if (socket) options.guard.busy(socket);
+  };
+  const idle = (request: IncomingMessage): void => {
+    const socket = socketOf(request);
+    if (socket && !socket.destroyed) options.guard.idle(socket);
+  };
 
   if (operations)
     useServer<Record<string, unknown> | undefined, Partial<Extra>>(
@@ -179,6 +194,13 @@ export function createWebSocketTransport(options: WebSocketOptions): WebSocketTr
         onSubscribe(ctx, id, payload) {
           const extra = ctx.extra;
           const identity = extra.identity ?? callerIdentityOf({});
+          if (id.length > MAX_ID_LENGTH)
+            return [
+              new GraphQLError(
+                `A subscription id is at most ${MAX_ID_LENGTH} characters (graphql-ws ids are short, unique strings).`,
+                { extensions: { code: 'BAD_USER_INPUT', reason: 'SUBSCRIPTION_ID_TOO_LONG' } },
+              ),
+            ];
           if (Object.keys(ctx.subscriptions).length > maxPerConnection)
             return [
               new GraphQLError(
@@ -201,6 +223,7 @@ export function createWebSocketTransport(options: WebSocketOptions): WebSocketTr
                 }),
             );
           extra.ends?.set(id, end);
+          if (extra.ends?.size === 1) busy(extra.request);
           return prepared.args;
         },
         subscribe: async (args: ExecutionArgs) =>
@@ -211,7 +234,7 @@ export function createWebSocketTransport(options: WebSocketOptions): WebSocketTr
         onComplete(ctx, id) {
           const extra = ctx.extra;
           extra.ends?.get(id)?.abort();
-          extra.ends?.delete(id);
+          if (extra.ends?.delete(id) === true && extra.ends.size === 0) idle(extra.request);
         },
         onClose(ctx) {
           const extra = ctx.extra;

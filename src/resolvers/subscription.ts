@@ -13,10 +13,14 @@ export const MAX_EVENT_CLUSTERS = 50;
 export const MAX_EVENT_NAMESPACES = 100;
 export const MAX_EVENT_STREAMS = 100;
 
-/** What the subscription's source yields: the event, and the context it is resolved with. */
+/**
+ * What the subscription's source yields: the event and the context it is resolved with, or in
+ * place of an event that could not be checked for this caller, the error that says so.
+ */
 export interface EventPayload {
   readonly event: ImageStreamEventModel;
   readonly context: GatewayContext;
+  readonly withheld?: GatewayError | undefined;
 }
 
 function limited<T>(items: readonly T[] | null | undefined, max: number, argument: string) {
@@ -92,7 +96,10 @@ export const Subscription: SubscriptionResolvers = {
         streams: streams ? new Set(streams) : undefined,
       });
     },
-    resolve: (payload: EventPayload) => payload.event,
+    resolve: (payload: EventPayload) => {
+      if (payload.withheld) throw payload.withheld;
+      return payload.event;
+    },
   },
 };
 

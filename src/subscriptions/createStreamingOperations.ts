@@ -98,6 +98,20 @@ interface PreparedArgs extends ExecutionArgs {
   readonly contextValue: GatewayContext;
 }
 
+/**
+ * Largest subscription request (its query, variables, operation name and extensions as JSON). A
+ * running subscription keeps its request for as long as it runs, so this, times
+ * --max-subscriptions, bounds what subscriptions can hold; a real one is a few hundred bytes.
+ */
+export const MAX_SUBSCRIPTION_REQUEST_BYTES = 16 * 1024;
+
+/**
+ * Most upstream requests the selection of one event may cost (the static cost, as --max-cost
+ * counts it). Unlike a query's, it is paid again at every change for every subscriber: an event's
+ * selection is for what changed, not for browsing the cluster.
+ */
+export const MAX_SUBSCRIPTION_COST = 100;
+
 const refusal = (status: number, errors: readonly GraphQLFormattedError[]): Prepared => ({
   ok: false,
   refusal: { status, errors },
@@ -121,7 +135,22 @@ export function createStreamingOperations(options: StreamingOptions): StreamingO
     format(new GraphQLError(message, { extensions: { code } }));
   let active = 0;
 
+  const subscriptionLimits: QueryLimits = {
+    ...queryLimits,
+    maxCost: Math.min(queryLimits.maxCost, MAX_SUBSCRIPTION_COST),
+  };
   const prepare: StreamingOperations['prepare'] = (request, identity, signal) => {
+    const size = sizeOf(request);
+    if (size > MAX_SUBSCRIPTION_REQUEST_BYTES)
+      return refusal(400, [
+        format(
+          new GatewayError(
+            'BAD_USER_INPUT',
+            `A subscription request is at most ${MAX_SUBSCRIPTION_REQUEST_BYTES} bytes (query, variables, operationName and extensions as JSON); this one is ${size === Infinity ? 'not JSON' : `${size} bytes`}.`,
+            { reason: 'SUBSCRIPTION_TOO_LARGE' },
+          ),
+        ),
+      ]);
     let body: unknown = request;
     if (options.trustedDocuments) {
       const outcome = options.trustedDocuments({
@@ -193,10 +222,23 @@ export function createStreamingOperations(options: StreamingOptions): StreamingO
       document,
       operation,
       variableValues,
-      queryLimits,
+      subscriptionLimits,
       options.clusterCount,
     );
-    if (tooCostly) return refusal(400, [format(tooCostly)]);
+    if (tooCostly)
+      return refusal(400, [
+        format(
+          tooCostly.message.startsWith('Query cost')
+            ? new GatewayError(
+                'BAD_USER_INPUT',
+                tooCostly.message.replace(
+                  /^Query cost (\d+) exceeds the limit of (\d+)\./,
+                  `The selection of one event costs $1 upstream requests, more than the $2 a subscription may (it runs again at every change, for every subscriber): select what changed, and read more with a query.`,
+                ),
+              )
+            : tooCostly,
+        ),
+      ]);
     const args: PreparedArgs = {
       schema,
       document,
@@ -339,4 +381,13 @@ export function createStreamingOperations(options: StreamingOptions): StreamingO
       return active;
     },
   };
+}
+
+/** The request's size as JSON, bytes (Infinity when it cannot be serialised). */
+function sizeOf(request: StreamingRequest): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(request));
+  } catch {
+    return Infinity;
+  }
 }

@@ -13,7 +13,8 @@ const DONE: IteratorResult<EventPayload, undefined> = { done: true, value: undef
  * event's namespace — asked with its own credentials, the answer kept briefly per identity as
  * every access review is, so access revoked upstream stops the events within that time. A token
  * the API server no longer accepts ends the subscription with UNAUTHENTICATED; a review that
- * cannot be made for another reason withholds that event (never shows it unchecked).
+ * cannot be made for another reason withholds that event (never shows it unchecked) and yields
+ * an error in its place, which names only the cluster.
  *
  * `return()` ends it at once, even while an event is being checked. The context of an event
  * handed out is the caller's to dispose of once the event is answered.
@@ -62,7 +63,21 @@ export function followEvents(
             },
             'subscription: event withheld, the access review failed',
           );
-          continue;
+          if (isClosed()) return DONE;
+          // Not shown, not silently dropped: the subscriber learns that something changed on
+          // that cluster which it could not be shown (nothing about where), and can refetch.
+          return {
+            done: false,
+            value: {
+              event,
+              context: newContext(),
+              withheld: new GatewayError(
+                'UPSTREAM_UNAVAILABLE',
+                `A change on cluster "${event.cluster}" was not delivered: the API server could not be asked whether these credentials may see it (${err instanceof GatewayError ? err.code : 'error'}). Refetch what you show from this cluster.`,
+                { cluster: event.cluster, reason: 'EVENT_WITHHELD' },
+              ),
+            },
+          };
         }
         if (allowed && !isClosed()) return { done: false, value: { event, context } };
         context.dispose();

@@ -83,7 +83,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'idle-timeout-ms': { base: ['--demo'], value: '1000' },
   'shutdown-grace-ms': { base: ['--demo'], value: '2000' },
   'send-timeout-ms': { base: ['--demo'], value: '2000' },
-  'max-connections': { base: ['--demo'], value: '10' },
+  'max-connections': { base: ['--demo', '--max-subscriptions', '5'], value: '10' },
   'max-subscriptions': { base: ['--demo'], value: '50' },
   'deadline-ms': { base: ['--demo'], value: '5000' },
   'max-upstream-requests': { base: ['--demo'], value: '40' },
@@ -293,6 +293,10 @@ describe('parseConfig: flags', () => {
       [
         ['--demo', '--header-timeout-ms', '20000', '--body-timeout-ms', '10000'],
         '--body-timeout-ms (10000) must be at least --header-timeout-ms (20000): it covers the headers too',
+      ],
+      [
+        ['--demo', '--max-connections', '100'],
+        '--max-subscriptions (2000) must be below --max-connections (100): each subscription may hold a connection, and some must stay for queries',
       ],
       [['simulate', '--name', 'East'], '--name must be a DNS-1123 label, got "East"'],
       [['--demo', '--redis-url', 'http://r'], '--redis-url must start with redis:// or rediss://'],

@@ -163,6 +163,52 @@ describe('the graphql-ws connection', () => {
     await until(() => stack!.gateway.connections.open === 0, 'both connections are gone');
   });
 
+  it('a WebSocket that holds no subscription is evictable: idle sockets cannot lock queries out', async () => {
+    stack = await startIndexed({ http: { maxConnections: 5 } });
+    const idle: WebSocket[] = [];
+    for (let i = 0; i < 5; i++) {
+      const ws = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+      await new Promise((resolve) => ws.on('open', resolve));
+      ws.send(JSON.stringify({ type: 'connection_init' }));
+      await new Promise((resolve) => ws.once('message', resolve));
+      ws.on('error', () => undefined);
+      idle.push(ws);
+    }
+    // At the cap, with every connection an idle WebSocket: a query still gets in.
+    expect((await stack.gql('{ clusters { name } }')).status).toBe(200);
+    await until(() => idle.some((ws) => ws.readyState === WebSocket.CLOSED), 'one was evicted');
+    for (const ws of idle) ws.terminate();
+    // One that holds a subscription is busy, and is not evicted for a newcomer.
+    const client = wsClient(stack.url);
+    const sub = wsSubscribe(client, SUBSCRIPTION);
+    await until(() => stack!.gateway.subscriptions.subscribers === 1, 'subscribed');
+    for (let i = 0; i < 6; i++) expect((await stack.gql('{ clusters { name } }')).status).toBe(200);
+    stack.sims['east']!.changes.moveTag('apps', 'worker', 'latest');
+    expect((await sub.next()).data).toBeTruthy();
+    await client.dispose();
+  });
+
+  it('refuses a subscription id longer than 128 characters (the library keeps each as a key)', async () => {
+    stack = await startIndexed();
+    const ws = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise((resolve) => ws.on('open', resolve));
+    ws.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => ws.once('message', resolve));
+    const answer = new Promise<string>((resolve) => ws.once('message', (m) => resolve(String(m))));
+    ws.send(
+      JSON.stringify({
+        id: 'i'.repeat(10_000),
+        type: 'subscribe',
+        payload: { query: SUBSCRIPTION },
+      }),
+    );
+    const message = JSON.parse(await answer) as { type: string; payload: unknown };
+    expect(message.type).toBe('error');
+    expect(JSON.stringify(message.payload)).toContain('SUBSCRIPTION_ID_TOO_LONG');
+    expect(stack.gateway.subscriptions.active).toBe(0);
+    ws.terminate();
+  });
+
   it('holds at most 100 subscriptions per connection; the next is refused, the others run on', async () => {
     stack = await startIndexed();
     const client = wsClient(stack.url);

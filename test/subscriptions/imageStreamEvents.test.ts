@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TokenGrant } from '../../src/simulator/createSimulator.js';
+import {
+  MAX_SUBSCRIPTION_COST,
+  MAX_SUBSCRIPTION_REQUEST_BYTES,
+} from '../../src/subscriptions/createStreamingOperations.js';
 import { startStack, type Stack, type StackOptions } from '../helpers/startStack.js';
 import {
   sseSubscribe,
@@ -311,7 +315,7 @@ describe('imageStreamEvents, limits and refusals', () => {
     const refused = wsSubscribe(client, deep);
     await until(() => refused.failure !== undefined, 'the subscribe is refused');
     expect(JSON.stringify(refused.failure)).toMatch(/depth/i);
-    const long = `subscription { imageStreamEvents { ${'namespace '.repeat(3000)} } }`;
+    const long = `subscription { imageStreamEvents { ${'a '.repeat(3000)} } }`;
     const tooLong = await fetch(stack.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
@@ -360,5 +364,77 @@ describe('imageStreamEvents, limits and refusals', () => {
     });
     expect(query.status).toBe(400);
     expect(((await query.json()) as EventResult).errors?.[0]?.message).toMatch(/plain HTTP/);
+  });
+});
+
+describe('imageStreamEvents, what a hostile subscriber can hold', () => {
+  it('refuses a request larger than MAX_SUBSCRIPTION_REQUEST_BYTES and an event selection costing more than MAX_SUBSCRIPTION_COST', async () => {
+    stack = await startIndexed();
+    const big = { unused: 'x'.repeat(MAX_SUBSCRIPTION_REQUEST_BYTES) };
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: EVENTS, variables: big }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as EventResult).errors?.[0]?.extensions?.['reason']).toBe(
+      'SUBSCRIPTION_TOO_LARGE',
+    );
+    const client = wsClient(stack.url);
+    cleanups.push(() => client.dispose());
+    const overWs = wsSubscribe(client, EVENTS, big);
+    await until(() => overWs.failure !== undefined, 'refused over WebSocket too');
+    expect(JSON.stringify(overWs.failure)).toContain('SUBSCRIPTION_TOO_LARGE');
+    // A selection a query may make (cost 501 < --max-cost) but not every event of every subscriber.
+    const browse = `subscription { imageStreamEvents { cluster { imageStreams(first: 500) { edges { node { tags { history { imageStreamImage { name } } } } } } } } }`;
+    const costly = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: browse }),
+    });
+    expect(costly.status).toBe(400);
+    const message = ((await costly.json()) as EventResult).errors?.[0]?.message ?? '';
+    expect(message).toContain(`more than the ${MAX_SUBSCRIPTION_COST} a subscription may`);
+    expect(stack.gateway.subscriptions.active).toBe(0);
+  });
+
+  it('an event whose access review cannot be made is an error naming only its cluster, and the stream goes on', async () => {
+    stack = await startIndexed({
+      auth: 'passthrough',
+      clusters: [
+        {
+          name: 'east',
+          grants: {
+            'demo-token-east': { user: 'gw', namespaces: '*' },
+            'token-apps': { user: 'dev', namespaces: ['apps'] },
+          },
+        },
+      ],
+      authzCacheTtlMs: 0,
+    });
+    const sub = await subscribe(stack, 'sse', {}, 'token-apps');
+    await subscribers(stack, 1);
+    const sim = stack.sims['east']!;
+    sim.addFault({
+      resource: 'selfsubjectaccessreviews',
+      fault: { kind: 'unavailable' },
+      times: 50,
+    });
+    sim.changes.moveTag('bench', 'stream-000', 'latest');
+    const withheld = await sub.next('the withheld event');
+    expect(withheld.data).toBeNull();
+    expect(withheld.errors?.[0]?.extensions).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      reason: 'EVENT_WITHHELD',
+      cluster: 'east',
+    });
+    // Nothing about where: not the namespace, not the stream.
+    expect(JSON.stringify(withheld)).not.toMatch(/bench|stream-000/);
+    sim.clearFaults();
+    const moved = sim.changes.moveTag('apps', 'frontend', 'latest');
+    expect(eventOf(await sub.next('the next event'))).toMatchObject({
+      stream: 'frontend',
+      changedTags: [{ to: moved }],
+    });
   });
 });
