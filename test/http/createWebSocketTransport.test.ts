@@ -194,7 +194,9 @@ describe('the graphql-ws connection', () => {
     await new Promise((resolve) => ws.on('open', resolve));
     ws.send(JSON.stringify({ type: 'connection_init' }));
     await new Promise((resolve) => ws.once('message', resolve));
-    const answer = new Promise<string>((resolve) => ws.once('message', (m) => resolve(String(m))));
+    const answer = new Promise<string>((resolve) =>
+      ws.once('message', (m: Buffer) => resolve(m.toString('utf8'))),
+    );
     ws.send(
       JSON.stringify({
         id: 'i'.repeat(10_000),
