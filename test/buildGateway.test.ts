@@ -120,10 +120,13 @@ describe('buildGateway at the edges of every integer option', () => {
   it.each(cases)('builds and listens with --%s %i', async (name, value) => {
     const argv = ['--demo', `--${name}`, String(value)];
     // Flags whose rules involve others: a body timeout covers the headers; Redis flags need a URL
-    // (a closed port: nothing here may touch the shared Redis).
+    // (a closed port: nothing here may touch the shared Redis); subscriptions need connections.
     if (name === 'header-timeout-ms') argv.push('--body-timeout-ms', '600000');
     if (name === 'body-timeout-ms') argv.push('--header-timeout-ms', '100');
     if (name.startsWith('redis-')) argv.push('--redis-url', 'redis://127.0.0.1:1');
+    // Subscriptions stay below connections.
+    if (name === 'max-connections') argv.push('--max-subscriptions', '0');
+    if (name === 'max-subscriptions') argv.push('--max-connections', '100000');
     const config = parseConfig(argv, {}) as ServeConfig;
     const built = await buildGateway(
       config,

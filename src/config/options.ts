@@ -247,7 +247,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     commands: SERVE,
     value: 'N',
     min: 0,
-    max: 1_000_000,
+    max: 99_999,
     default: 2_000,
     help: 'subscriptions (SSE and WebSocket together) running at once, below --max-connections; 0 turns subscriptions off',
   },
