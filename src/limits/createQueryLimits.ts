@@ -125,7 +125,7 @@ export function checkOperationCost(
     return new GatewayError(
       'BAD_USER_INPUT',
       `Query cost ${analysis.cost} exceeds the limit of ${limits.maxCost}. The cost counts upstream requests: 1 per image, stream, tag or cluster status, times the size of each list the arguments give (refs, first, clusters x namespaces); lists only the data sizes count 1 and are bounded at run time by the upstream request budget.`,
-      { httpStatus: 400 },
+      { httpStatus: 400, reason: 'MAX_COST' },
     );
   }
   return undefined;

@@ -235,6 +235,7 @@ export function createStreamingOperations(options: StreamingOptions): StreamingO
                   /^Query cost (\d+) exceeds the limit of (\d+)\./,
                   `The selection of one event costs $1 upstream requests, more than the $2 a subscription may (it runs again at every change, for every subscriber): select what changed, and read more with a query.`,
                 ),
+                { reason: 'MAX_COST' },
               )
             : tooCostly,
         ),

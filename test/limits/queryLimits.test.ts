@@ -117,6 +117,12 @@ describe('query limits at their boundaries', () => {
       /^Query cost 21 exceeds the limit of 20\./,
       { refs },
     );
+    // Named like every other limit, so a client can tell it apart without reading the message.
+    const { body } = await stack.gql(
+      twenty.replace(/ }$/, ' cluster(name: "east") { status { reachable } } }'),
+      { refs },
+    );
+    expect(body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'MAX_COST' });
     // A listing is one call however many streams it returns.
     await accepted(
       '{ imageStreams(cluster: "east", namespace: "apps", first: 500) { edges { node { name } } } }',

@@ -393,7 +393,9 @@ describe('imageStreamEvents, what a hostile subscriber can hold', () => {
       body: JSON.stringify({ query: browse }),
     });
     expect(costly.status).toBe(400);
-    const message = ((await costly.json()) as EventResult).errors?.[0]?.message ?? '';
+    const costError = ((await costly.json()) as EventResult).errors?.[0];
+    expect(costError?.extensions?.['reason']).toBe('MAX_COST');
+    const message = costError?.message ?? '';
     expect(message).toContain(`more than the ${MAX_SUBSCRIPTION_COST} a subscription may`);
     expect(stack.gateway.subscriptions.active).toBe(0);
   });
