@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/createMetrics.js';
 import { createConnectionGuard, type ConnectionGuard } from './createConnectionGuard.js';
 import { wantsEventStream } from './createSseHandler.js';
-import { refuse, refusalBody } from './refusal.js';
+import { refuse, refusalBody, refuseOnSocket } from './refusal.js';
 
 /** Timeouts and caps of one listener, each a documented flag (src/config/options.ts). */
 export interface ConnectionLimits {
@@ -84,13 +84,7 @@ function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
       : err.code === 'HPE_HEADER_OVERFLOW'
         ? [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE']
         : [400, 'Bad Request', 'MALFORMED_REQUEST'];
-  const body = refusalBody(`${text}: the request could not be read as HTTP.`, reason);
-  // Written, then the connection is closed for good: a client that keeps sending (a slow
-  // client past its timeout) must not hold the socket half-open.
-  socket.write(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
+  refuseOnSocket(socket, status, text, `${text}: the request could not be read as HTTP.`, reason);
 }
 
 /** Fastify's own errors (body parsing, limits) in the gateway's error shape. */
@@ -176,12 +170,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       // CONNECT asks for a tunnel this server never opens: answered, not dropped (Node closes
       // the socket without a word when nobody listens for it).
       server.on('connect', (_request, socket: Socket) => {
-        const body = refusalBody(
+        refuseOnSocket(
+          socket,
+          405,
+          'Method Not Allowed',
           'CONNECT is not supported: this is not a proxy.',
           'METHOD_NOT_ALLOWED',
-        );
-        socket.end(
-          `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          { Allow: 'GET, POST' },
         );
       });
       server.setTimeout(limits.socketTimeoutMs, (socket) => socket.destroy());

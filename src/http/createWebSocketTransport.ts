@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 import type { StreamingOperations } from '../subscriptions/createStreamingOperations.js';
 import { callerIdentityOf, type CallerIdentity } from './callerIdentity.js';
 import type { ConnectionGuard } from './createConnectionGuard.js';
-import { refusalBody } from './refusal.js';
+import { refuseOnSocket } from './refusal.js';
 
 export const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
 
@@ -39,6 +39,9 @@ export interface WebSocketOptions {
   readonly keepAliveMs?: number | undefined;
 }
 
+/** Status, status text, message and reason of a refused upgrade. */
+type UpgradeRefusal = [number, string, string, string];
+
 export interface WebSocketTransport {
   /** Connections open now. */
   readonly open: number;
@@ -52,20 +55,6 @@ interface Extra {
   identity?: CallerIdentity;
   /** Each subscription's end signal, by id. */
   ends?: Map<string, AbortController>;
-}
-
-/** Writes an HTTP answer on a socket whose upgrade is refused, then closes it. */
-function refuseUpgrade(
-  socket: Duplex,
-  status: number,
-  text: string,
-  message: string,
-  reason: string,
-) {
-  const body = refusalBody(message, reason);
-  socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
 
 /**
@@ -112,55 +101,45 @@ export function createWebSocketTransport(options: WebSocketOptions): WebSocketTr
     perMessageDeflate: false,
   });
   let closing = false;
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', () => socket.destroy());
+  /** Why an upgrade is refused (status, status text, message, reason), or undefined. */
+  const refusalOf = (request: IncomingMessage): UpgradeRefusal | undefined => {
     const path = (request.url ?? '').split('?', 1)[0];
-    if (path !== '/graphql') {
-      refuseUpgrade(socket, 404, 'Not Found', 'WebSocket is served on /graphql only.', 'NOT_FOUND');
-      return;
-    }
-    if (closing) {
-      refuseUpgrade(
-        socket,
-        503,
-        'Service Unavailable',
-        'The gateway is shutting down.',
-        'SHUTTING_DOWN',
-      );
-      return;
-    }
-    if (!operations) {
-      refuseUpgrade(
-        socket,
+    if (path !== '/graphql')
+      return [404, 'Not Found', 'WebSocket is served on /graphql only.', 'NOT_FOUND'];
+    if (closing)
+      return [503, 'Service Unavailable', 'The gateway is shutting down.', 'SHUTTING_DOWN'];
+    if (!operations)
+      return [
         400,
         'Bad Request',
         'Subscriptions are turned off on this gateway (--max-subscriptions 0).',
         'SUBSCRIPTIONS_OFF',
-      );
-      return;
-    }
+      ];
     const protocols = (request.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
-    if (!protocols.includes(GRAPHQL_TRANSPORT_WS)) {
-      refuseUpgrade(
-        socket,
+    if (!protocols.includes(GRAPHQL_TRANSPORT_WS))
+      return [
         400,
         'Bad Request',
         `A WebSocket to /graphql must ask for the subprotocol "${GRAPHQL_TRANSPORT_WS}" (graphql-ws).`,
         'UNSUPPORTED_SUBPROTOCOL',
-      );
-      return;
-    }
+      ];
     const origin = request.headers.origin;
-    if (origin !== undefined && !allowed.has(origin) && !sameOrigin(origin, request)) {
-      refuseUpgrade(
-        socket,
+    if (origin !== undefined && !allowed.has(origin) && !sameOrigin(origin, request))
+      return [
         403,
         'Forbidden',
         'This origin may not open a WebSocket to the gateway (--cors-origin lists the ones that may).',
         'ORIGIN_NOT_ALLOWED',
-      );
+      ];
+    return undefined;
+  };
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    const refused = refusalOf(request);
+    if (refused) {
+      refuseOnSocket(socket, ...refused);
       return;
     }
     // Until it holds a subscription, a WebSocket is a connection the gateway waits on, like an
