@@ -1,6 +1,39 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { TokenGrant } from '../../src/simulator/createSimulator.js';
+import { startStack, type Stack, type StackOptions } from './startStack.js';
 import { until } from './until.js';
+
+/**
+ * A stack with location indexes, which subscriptions are fed from (one cluster, east, unless
+ * `options.clusters` says otherwise), returned once every index watches its cluster: a change
+ * made from then on reaches the subscribers.
+ */
+export async function startIndexedStack(options: StackOptions = {}): Promise<Stack> {
+  const stack = await startStack({
+    clusters: [{ name: 'east' }],
+    locationIndex: { maxEntries: 100_000 },
+    logLevel: 'info',
+    ...options,
+  });
+  await until(
+    () => Object.values(stack.sims).every((sim) => sim.watches.open === 1),
+    'every index watches its cluster',
+  );
+  return stack;
+}
+
+/**
+ * Tokens a passthrough cluster accepts: the gateway's own (every namespace, for its index) and
+ * `token-apps`, bound to namespace `apps`. A new record each time: a test may revoke a token by
+ * deleting it (the simulator reads the record at each request).
+ */
+export function appsGrants(): Record<string, TokenGrant> {
+  return {
+    'demo-token-east': { user: 'system:serviceaccount:gw:reader', namespaces: '*' },
+    'token-apps': { user: 'apps-dev', namespaces: ['apps'] },
+  };
+}
 
 /** What a subscription result looks like on the wire. */
 export interface EventResult {

@@ -1,8 +1,8 @@
 import { createClient } from 'graphql-sse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawAnswer } from '../helpers/rawHttp.js';
-import { startStack, type Stack } from '../helpers/startStack.js';
-import { sseSubscribe, type EventResult } from '../helpers/subscribe.js';
+import type { Stack } from '../helpers/startStack.js';
+import { sseSubscribe, startIndexedStack, type EventResult } from '../helpers/subscribe.js';
 import { until } from '../helpers/until.js';
 
 let stack: Stack | undefined;
@@ -13,17 +13,6 @@ afterEach(async () => {
 
 const SUBSCRIPTION = 'subscription { imageStreamEvents { type namespace stream } }';
 
-async function startIndexed(options: Parameters<typeof startStack>[0] = {}): Promise<Stack> {
-  const s = await startStack({
-    clusters: [{ name: 'east' }],
-    locationIndex: { maxEntries: 100_000 },
-    logLevel: 'info',
-    ...options,
-  });
-  await until(() => s.sims['east']!.watches.open === 1, 'the index watches');
-  return s;
-}
-
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
     method: 'POST',
@@ -33,7 +22,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 
 describe('subscriptions over Server-Sent Events', () => {
   it('works with the graphql-sse client itself (distinct connections mode)', async () => {
-    stack = await startIndexed();
+    stack = await startIndexedStack();
     const client = createClient({ url: stack.url, singleConnection: false, retryAttempts: 0 });
     const results: unknown[] = [];
     let failure: unknown;
@@ -54,7 +43,7 @@ describe('subscriptions over Server-Sent Events', () => {
   });
 
   it('answers an event stream with the headers a proxy and a browser need', async () => {
-    stack = await startIndexed({ corsOrigins: ['https://console.example'] });
+    stack = await startIndexedStack({ corsOrigins: ['https://console.example'] });
     const sub = await sseSubscribe(stack.url, SUBSCRIPTION, undefined, {
       origin: 'https://console.example',
       'x-request-id': 'sse-1',
@@ -70,7 +59,7 @@ describe('subscriptions over Server-Sent Events', () => {
   });
 
   it('refuses before streaming, as a JSON error with the status a query would get', async () => {
-    stack = await startIndexed();
+    stack = await startIndexedStack();
     const cases: [unknown, number, string][] = [
       ['{"query": ', 400, 'INVALID_JSON'],
       [{ query: 'subscription {' }, 400, 'GRAPHQL_PARSE_FAILED'],
@@ -104,7 +93,7 @@ describe('subscriptions over Server-Sent Events', () => {
   });
 
   it('runs only trusted documents under --trusted-documents', async () => {
-    stack = await startIndexed({
+    stack = await startIndexedStack({
       trustedDocuments: { documents: new Map(), allowUntrusted: false },
     });
     const res = await post(stack.url, { query: SUBSCRIPTION });
@@ -115,7 +104,7 @@ describe('subscriptions over Server-Sent Events', () => {
   });
 
   it('with --max-subscriptions 0, says subscriptions are off, on both transports', async () => {
-    stack = await startIndexed({ maxSubscriptions: 0 });
+    stack = await startIndexedStack({ maxSubscriptions: 0 });
     const res = await post(stack.url, { query: SUBSCRIPTION });
     expect(res.status).toBe(400);
     expect(((await res.json()) as EventResult).errors?.[0]?.extensions?.['reason']).toBe(
@@ -130,7 +119,7 @@ describe('subscriptions over Server-Sent Events', () => {
   });
 
   it('ends each stream with complete when the gateway shuts down, after the queued events', async () => {
-    stack = await startIndexed();
+    stack = await startIndexedStack();
     const sub = await sseSubscribe(stack.url, SUBSCRIPTION);
     await until(() => stack!.gateway.subscriptions.subscribers === 1, 'subscribed');
     await stack.gateway.close();

@@ -3,8 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { connectionHeaders } from '../../src/http/createWebSocketTransport.js';
 import { rawAnswer, rawRequest } from '../helpers/rawHttp.js';
-import { startStack, type Stack } from '../helpers/startStack.js';
-import { sseSubscribe, wsClient, wsSubscribe } from '../helpers/subscribe.js';
+import type { Stack } from '../helpers/startStack.js';
+import {
+  appsGrants,
+  sseSubscribe,
+  startIndexedStack,
+  wsClient,
+  wsSubscribe,
+} from '../helpers/subscribe.js';
 import { until } from '../helpers/until.js';
 
 let stack: Stack | undefined;
@@ -14,17 +20,6 @@ afterEach(async () => {
 });
 
 const SUBSCRIPTION = 'subscription { imageStreamEvents { type namespace stream } }';
-
-async function startIndexed(options: Parameters<typeof startStack>[0] = {}): Promise<Stack> {
-  const s = await startStack({
-    clusters: [{ name: 'east' }],
-    locationIndex: { maxEntries: 100_000 },
-    logLevel: 'info',
-    ...options,
-  });
-  await until(() => s.sims['east']!.watches.open === 1, 'the index watches');
-  return s;
-}
 
 const upgrade = (path: string, headers: Record<string, string>): string =>
   [
@@ -49,7 +44,7 @@ function closeOf(ws: WebSocket): Promise<{ code: number; reason: string }> {
 
 describe('the WebSocket upgrade', () => {
   it('is refused, in the error shape, for another path, another subprotocol or a foreign origin', async () => {
-    stack = await startIndexed();
+    stack = await startIndexedStack();
     const protocol = { 'Sec-WebSocket-Protocol': 'graphql-transport-ws' };
     const path = await rawAnswer(stack.url, upgrade('/other', protocol));
     expect(path.status).toBe('HTTP/1.1 404 Not Found');
@@ -81,7 +76,7 @@ describe('the WebSocket upgrade', () => {
   });
 
   it('lets an origin listed with --cors-origin open one', async () => {
-    stack = await startIndexed({ corsOrigins: ['https://console.example'] });
+    stack = await startIndexedStack({ corsOrigins: ['https://console.example'] });
     const allowed = await rawRequest(
       stack.url,
       upgrade('/graphql', {
@@ -126,15 +121,12 @@ describe('the graphql-ws connection', () => {
   });
 
   it('uses a token sent under headers.Authorization for the caller (passthrough)', async () => {
-    stack = await startIndexed({
+    stack = await startIndexedStack({
       auth: 'passthrough',
       clusters: [
         {
           name: 'east',
-          grants: {
-            'demo-token-east': { user: 'gw', namespaces: '*' },
-            'token-apps': { user: 'dev', namespaces: ['apps'] },
-          },
+          grants: appsGrants(),
         },
       ],
     });
@@ -150,7 +142,7 @@ describe('the graphql-ws connection', () => {
   });
 
   it('closes a connection that never sends connection_init, and one that sends too large a message', async () => {
-    stack = await startIndexed({ maxBodyBytes: 1024 });
+    stack = await startIndexedStack({ maxBodyBytes: 1024 });
     const silent = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     expect((await closeOf(silent)).code).toBe(4408);
     const large = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
@@ -164,7 +156,7 @@ describe('the graphql-ws connection', () => {
   });
 
   it('a WebSocket that holds no subscription is evictable: idle sockets cannot lock queries out', async () => {
-    stack = await startIndexed({ http: { maxConnections: 5 } });
+    stack = await startIndexedStack({ http: { maxConnections: 5 } });
     const idle: WebSocket[] = [];
     for (let i = 0; i < 5; i++) {
       const ws = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
@@ -189,7 +181,7 @@ describe('the graphql-ws connection', () => {
   });
 
   it('refuses a subscription id longer than 128 characters (the library keeps each as a key)', async () => {
-    stack = await startIndexed();
+    stack = await startIndexedStack();
     const ws = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     await new Promise((resolve) => ws.on('open', resolve));
     ws.send(JSON.stringify({ type: 'connection_init' }));
@@ -212,7 +204,7 @@ describe('the graphql-ws connection', () => {
   });
 
   it('holds at most 100 subscriptions per connection; the next is refused, the others run on', async () => {
-    stack = await startIndexed();
+    stack = await startIndexedStack();
     const client = wsClient(stack.url);
     const subs = Array.from({ length: 100 }, () => wsSubscribe(client, SUBSCRIPTION));
     await until(() => stack!.gateway.subscriptions.subscribers === 100, '100 subscribed');
@@ -226,7 +218,7 @@ describe('the graphql-ws connection', () => {
   });
 
   it('refuses subscriptions past --max-subscriptions, over both transports, until one ends', async () => {
-    stack = await startIndexed({ maxSubscriptions: 1 });
+    stack = await startIndexedStack({ maxSubscriptions: 1 });
     const client = wsClient(stack.url);
     const first = wsSubscribe(client, SUBSCRIPTION);
     await until(() => stack!.gateway.subscriptions.active === 1, 'one runs');
@@ -249,7 +241,7 @@ describe('the graphql-ws connection', () => {
   });
 
   it('is closed with 1001 when the gateway shuts down, promptly and with nothing left running', async () => {
-    stack = await startIndexed();
+    stack = await startIndexedStack();
     const ws = new WebSocket(stack.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
     const closed = closeOf(ws);
     await new Promise((resolve) => ws.on('open', resolve));

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TokenGrant } from '../../src/simulator/createSimulator.js';
 import {
   MAX_SUBSCRIPTION_COST,
   MAX_SUBSCRIPTION_REQUEST_BYTES,
 } from '../../src/subscriptions/createStreamingOperations.js';
 import { startStack, type Stack, type StackOptions } from '../helpers/startStack.js';
 import {
+  appsGrants,
   sseSubscribe,
+  startIndexedStack,
   wsClient,
   wsSubscribe,
   type EventResult,
@@ -30,22 +31,15 @@ const EVENTS = `subscription($clusters: [String!], $namespaces: [String!], $stre
   }
 }`;
 
-async function startIndexed(options: StackOptions = {}): Promise<Stack> {
-  const s = await startStack({
+/** Both demo clusters, with a few bench streams each. */
+const startIndexed = (options: StackOptions = {}): Promise<Stack> =>
+  startIndexedStack({
     clusters: [
       { name: 'east', seedOptions: { benchStreams: 4, benchImagesPerStream: 2 } },
       { name: 'west', seedOptions: { benchStreams: 4, benchImagesPerStream: 2 } },
     ],
-    locationIndex: { maxEntries: 100_000 },
-    logLevel: 'info',
     ...options,
   });
-  await until(
-    () => Object.values(s.sims).every((sim) => sim.watches.open === 1),
-    'every index watches its cluster',
-  );
-  return s;
-}
 
 const eventOf = (result: EventResult): Record<string, unknown> => {
   expect(result.errors).toBeUndefined();
@@ -215,16 +209,10 @@ describe('imageStreamEvents, what a watch outage does', () => {
 });
 
 describe('imageStreamEvents with --auth passthrough', () => {
-  const grants = (): Record<string, TokenGrant> => ({
-    'demo-token-east': { user: 'system:serviceaccount:gw:reader', namespaces: '*' },
-    'token-apps': { user: 'apps-dev', namespaces: ['apps'] },
-    'token-none': { user: 'nobody', namespaces: ['elsewhere'] },
-  });
-
   it.each<Transport>(['sse', 'ws'])(
     'over %s, a caller limited to a namespace gets its events and no other, checked with its own token',
     async (transport) => {
-      const east = grants();
+      const east = appsGrants();
       stack = await startIndexed({
         auth: 'passthrough',
         clusters: [{ name: 'east', grants: east }],
@@ -250,7 +238,7 @@ describe('imageStreamEvents with --auth passthrough', () => {
   it('refuses a caller who names namespaces it may not watch, and one with an invalid token', async () => {
     stack = await startIndexed({
       auth: 'passthrough',
-      clusters: [{ name: 'east', grants: grants() }],
+      clusters: [{ name: 'east', grants: appsGrants() }],
     });
     const refused = await subscribe(stack, 'sse', { namespaces: ['bench'] }, 'token-apps');
     const forbidden = await refused.next();
@@ -267,7 +255,7 @@ describe('imageStreamEvents with --auth passthrough', () => {
   });
 
   it('a token revoked upstream stops the events: the next one ends the subscription with UNAUTHENTICATED', async () => {
-    const east = grants();
+    const east = appsGrants();
     stack = await startIndexed({
       auth: 'passthrough',
       clusters: [{ name: 'east', grants: east }],
@@ -406,10 +394,7 @@ describe('imageStreamEvents, what a hostile subscriber can hold', () => {
       clusters: [
         {
           name: 'east',
-          grants: {
-            'demo-token-east': { user: 'gw', namespaces: '*' },
-            'token-apps': { user: 'dev', namespaces: ['apps'] },
-          },
+          grants: appsGrants(),
         },
       ],
       authzCacheTtlMs: 0,
