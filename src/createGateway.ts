@@ -95,6 +95,8 @@ export interface GatewayOptions {
    * fed by the location indexes, so they need `locationIndex`.
    */
   readonly maxSubscriptions?: number | undefined;
+  /** How often a quiet SSE stream sends a comment, ms (default 15 s; tests shorten it). */
+  readonly sseHeartbeatMs?: number | undefined;
 }
 
 export interface Gateway {
@@ -316,6 +318,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
             operations: streaming,
             logger,
             sendTimeoutMs: connectionLimits.sendTimeoutMs,
+            heartbeatMs: options.sseHeartbeatMs,
           })
         : undefined,
     },

@@ -52,19 +52,18 @@ export const Subscription: SubscriptionResolvers = {
       const clusters: string[] = [];
       const names = named ? [...new Set(named)] : ctx.clusters.all.map((c) => c.name);
       for (const [i, name] of names.entries()) {
-        const argument = named ? `clusters[${i}]` : undefined;
-        const index = live.indexes.get(ctx.clusters.find(name)?.name ?? '');
-        const state = index?.status().state;
-        if (!named && (!index || (state !== undefined && DEAF.has(state)))) continue;
-        const cluster = ctx.clusters.resolve(name, argument);
-        if (!index)
+        const index = live.indexes.get(name);
+        const status = index?.status();
+        if (!named && (!status || DEAF.has(status.state))) continue;
+        const cluster = ctx.clusters.resolve(name, named ? `clusters[${i}]` : undefined);
+        if (!status)
           throw badUserInput(
             `Cluster "${cluster.name}" has no location index (--location-index-max-entries 0), which subscriptions are fed from.`,
           );
-        if (state !== undefined && DEAF.has(state))
+        if (DEAF.has(status.state))
           throw new GatewayError(
             'UPSTREAM_UNAVAILABLE',
-            `The location index of cluster "${cluster.name}" is ${state} (see /readyz): ${index.status().lastError ?? 'it is not watching image streams'}.`,
+            `The location index of cluster "${cluster.name}" is ${status.state} (see /readyz): ${status.lastError ?? 'it is not watching image streams'}.`,
             { cluster: cluster.name },
           );
         clusters.push(cluster.name);

@@ -67,6 +67,8 @@ export interface StackOptions {
   readonly locationIndex?: GatewayOptions['locationIndex'];
   /** --max-subscriptions (default the flag's). */
   readonly maxSubscriptions?: number;
+  /** How often a quiet SSE stream sends a comment (default 15 s). */
+  readonly sseHeartbeatMs?: number;
 }
 
 export interface GraphQLResult {
@@ -181,6 +183,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     tracing: options.tracing,
     locationIndex: options.locationIndex,
     maxSubscriptions: options.maxSubscriptions,
+    sseHeartbeatMs: options.sseHeartbeatMs,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

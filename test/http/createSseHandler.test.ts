@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { createClient } from 'graphql-sse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rawAnswer } from '../helpers/rawHttp.js';
@@ -56,6 +57,60 @@ describe('subscriptions over Server-Sent Events', () => {
     expect(headers.get('access-control-allow-origin')).toBe('https://console.example');
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     sub.close();
+  });
+
+  it('keeps a quiet stream alive with a comment line, which clients ignore', async () => {
+    stack = await startIndexedStack({ sseHeartbeatMs: 50 });
+    const res = await post(stack.url, { query: SUBSCRIPTION });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes(':\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    // Nothing happened upstream: the only bytes are heartbeats.
+    expect(text).toMatch(/^(:\n\n)+$/);
+    await reader.cancel();
+    await until(() => stack!.gateway.subscriptions.subscribers === 0, 'ended with the client');
+  });
+
+  it('cuts the connection of a client that stops reading, once a write waits past --send-timeout-ms', async () => {
+    stack = await startIndexedStack({ http: { sendTimeoutMs: 300 } });
+    const { hostname, port } = new URL(stack.url);
+    const body = JSON.stringify({
+      query: 'subscription { imageStreamEvents { imageStream { annotations { key value } } } }',
+    });
+    // A client that sends its request and then never reads a byte.
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      socket.pause();
+    });
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.on('error', () => undefined);
+    await until(() => stack!.gateway.subscriptions.subscribers === 1, 'subscribed');
+    // Events of about 1 MB each: a few fill the socket buffers on both sides.
+    const sim = stack.sims['east']!;
+    const base = sim.data.streams.get('apps')?.get('frontend');
+    if (!base) throw new Error('seed');
+    for (let i = 0; i < 40 && !stack.logs.some((l) => l.includes('event stream cut')); i++) {
+      sim.changes.putImageStream({
+        ...base,
+        metadata: { ...base.metadata, annotations: { big: `${i}`.padEnd(1_000_000, 'x') } },
+      });
+      sim.changes.moveTag('apps', 'frontend', 'latest');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await until(
+      () => stack!.logs.some((l) => l.includes('event stream cut: the client stopped reading')),
+      'the server cut the stream',
+    );
+    // Reading again, the client finds the connection closed (a paused socket does not see it).
+    socket.resume();
+    await closed;
+    await until(() => stack!.gateway.subscriptions.subscribers === 0, 'the subscription ended');
   });
 
   it('refuses before streaming, as a JSON error with the status a query would get', async () => {
