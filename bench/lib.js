@@ -127,21 +127,42 @@ export async function startGateway(sims, { cache = false, maxRefs } = {}) {
     cache: cache
       ? createContentCache({ maxBytes: 256 * 1024 * 1024, ttlMs: 3_600_000 })
       : undefined,
+    // As `image-gateway` runs by default: the watch-fed location index of each cluster.
+    locationIndex: { maxEntries: 1_000_000 },
   });
   const url = await gateway.listen(0, '127.0.0.1');
+  await untilIndexesSynced(url.replace(/\/graphql$/, '/readyz'));
   return { url, gateway };
+}
+
+/** Waits (at most 10 s) until /readyz shows every cluster's location index synced. */
+export async function untilIndexesSynced(readyzUrl) {
+  for (let i = 0; i < 200; i++) {
+    const body = await (await fetch(readyzUrl)).json().catch(() => ({}));
+    const clusters = body.clusters ?? [];
+    if (clusters.length > 0 && clusters.every((c) => c.index?.state === 'synced')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the location indexes did not sync (${readyzUrl})`);
 }
 
 /**
  * The gateway as `image-gateway` runs it, in its own process (so its CPU, memory and start-up
  * are its own): a kubeconfig naming the simulators, `nodeFlags` before the script.
  * `spawnToAnswerMs` is the time from spawn to the first answer of `firstQuery(url)`.
+ * `main`: the script to run (default dist/main.js; another build beside it, for an A/B pair).
  * `inspect`: Node's inspector on a free loopback port, its WebSocket URL as `inspectorUrl` (the
  * benchmark's way to force a garbage collection in the gateway without a hook in src/).
  */
 export async function startGatewayProcess(
   sims,
-  { nodeFlags = PRODUCTION_NODE_FLAGS, args = [], firstQuery, inspect = false } = {},
+  {
+    nodeFlags = PRODUCTION_NODE_FLAGS,
+    args = [],
+    firstQuery,
+    inspect = false,
+    main = 'dist/main.js',
+  } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
   const kubeconfig = join(dir, 'kubeconfig.yaml');
@@ -161,7 +182,7 @@ export async function startGatewayProcess(
     [
       ...nodeFlags,
       ...(inspect ? ['--inspect=127.0.0.1:0'] : []),
-      'dist/main.js',
+      main,
       '--kubeconfig',
       kubeconfig,
       '--all-contexts',

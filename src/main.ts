@@ -104,6 +104,8 @@ async function simulate(config: SimulateConfig, logger: Logger, announce: Announ
     port: config.port,
     host: config.host,
     latencyMs: config.latencyMs,
+    // As the API server's watch cache does on a quiet watch (about once a minute).
+    watchBookmarkMs: 60_000,
     tls,
     seedOptions: {
       benchStreams: config.benchStreams,

@@ -35,8 +35,19 @@ export interface LocationIndex {
   /** Stops the watch and waits for the loop to end; the index is then `stopped`. */
   stop(): Promise<void>;
   readonly synced: boolean;
+  /**
+   * Synced, and something arrived within the last `maxAgeMs`: a list, or a watch event, bookmarks
+   * included (the API server's watch cache sends one about every minute on a quiet watch), so a
+   * connection that died without a word is not taken for a quiet cluster for long.
+   */
+  heardWithin(maxAgeMs: number): boolean;
   /** Streams whose tag history holds the digest, and streams that may hold it as a list child. */
   lookup(digest: string): IndexLookup;
+  /**
+   * One stream's entry (undefined: not in the index). Current only while `synced`: callers check
+   * that first (createImageStreamImageBatch proves cached images with it).
+   */
+  stream(namespace: string, name: string): IndexedStream | undefined;
   /** Namespaces → stream names → entry, for callers that need the whole picture (tests, bench). */
   readonly size: { readonly streams: number; readonly entries: number };
   status(): IndexStatus;
@@ -79,6 +90,11 @@ export interface IndexedStream {
   readonly preserved: ReadonlySet<string>;
   /** Tag → the message of its ImportSuccess=False condition. */
   readonly importErrors: ReadonlyMap<string, string>;
+  /**
+   * The stream's annotations (the API server copies them onto each ImageStreamImage), or `null`
+   * when they are larger than MAX_KEPT_ANNOTATION_BYTES: then only a read of the stream has them.
+   */
+  readonly annotations?: Readonly<Record<string, string>> | null | undefined;
 }
 
 export interface IndexLookup {
@@ -162,6 +178,25 @@ export const RELIST_AFTER_FAILURES = 3;
  */
 export const SHORT_WATCHES_BEFORE_RESYNCING = 3;
 
+/**
+ * Annotations kept per stream at most (keys and values, in UTF-16 units): a stream's annotations
+ * are small (a check time, a description); larger ones are not kept, so no namespace editor can
+ * make the index hold much more than its tag history.
+ */
+export const MAX_KEPT_ANNOTATION_BYTES = 4096;
+
+function keptAnnotations(
+  annotations: Readonly<Record<string, string>> | null | undefined,
+): Readonly<Record<string, string>> | null | undefined {
+  if (!annotations) return undefined;
+  let size = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    size += key.length + (typeof value === 'string' ? value.length : 0);
+    if (size > MAX_KEPT_ANNOTATION_BYTES) return null;
+  }
+  return annotations;
+}
+
 function entryOf(stream: ImageStream): IndexedStream {
   const tags = new Map<string, string[]>();
   const importErrors = new Map<string, string>();
@@ -186,6 +221,7 @@ function entryOf(stream: ImageStream): IndexedStream {
     tags,
     preserved,
     importErrors,
+    annotations: keptAnnotations(stream.metadata.annotations),
   };
 }
 
@@ -517,6 +553,12 @@ export function createLocationIndex(
     },
     get synced() {
       return state === 'synced';
+    },
+    heardWithin(maxAgeMs) {
+      return state === 'synced' && freshAt !== undefined && now() - freshAt <= maxAgeMs;
+    },
+    stream(namespace, name) {
+      return streams.get(keyOf(namespace, name));
     },
     lookup(digest) {
       const direct: IndexedStream[] = [];

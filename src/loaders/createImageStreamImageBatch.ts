@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import { identityOf, type AccessReviews } from '../authz/createAccessReviews.js';
 import type { CachedImage, ContentCache } from '../cache/createContentCache.js';
+import type { IndexedStream, LocationIndex } from '../clusters/createLocationIndex.js';
 import { headerOf } from '../upstream/headerNameOf.js';
 import type { Logger } from '../logger.js';
 import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
@@ -22,28 +23,53 @@ export interface ImageStreamImageBatchOptions {
   readonly imageStream: DataLoader<StreamKey, ImageStream, string>;
   readonly cache?: ContentCache | undefined;
   readonly accessReviews?: AccessReviews | undefined;
+  /**
+   * The watch-fed location indexes by cluster: a synced one shows a stream's tag history (and
+   * annotations) as the API server holds it, so cached images of that stream are proven without
+   * reading the stream (see the batch).
+   */
+  readonly indexes?: ReadonlyMap<string, LocationIndex> | undefined;
   readonly observer?: LoaderObserver | undefined;
   readonly logger?: Logger | undefined;
 }
 
-/** Every digest a stream resolves directly: its whole tag history (server: imagestreamimage REST). */
-function historyDigests(stream: ImageStream): Set<string> {
-  const out = new Set<string>();
+/** What a proof of a stream needs: every digest it resolves directly, and its annotations. */
+interface StreamProof {
+  readonly history: Set<string>;
+  readonly annotations: Readonly<Record<string, string>> | null | undefined;
+}
+
+/** From a read of the stream: its whole tag history (server: imagestreamimage REST). */
+function proofOfStream(stream: ImageStream): StreamProof {
+  const history = new Set<string>();
   for (const tag of stream.status?.tags ?? [])
-    for (const item of tag.items ?? []) out.add(item.image);
-  return out;
+    for (const item of tag.items ?? []) history.add(item.image);
+  return { history, annotations: stream.metadata.annotations };
+}
+
+/** From a synced index's entry: the same history and annotations, as the watch delivered them. */
+function proofOfEntry(entry: IndexedStream): StreamProof {
+  const history = new Set<string>();
+  for (const digests of entry.tags.values()) for (const digest of digests) history.add(digest);
+  return { history, annotations: entry.annotations };
 }
 
 /** What the API server answers for `<stream>@<digest>`, built from cached content (server code §2.1 step 7). */
-function imageStreamImageFrom(key: ImageKey, stream: ImageStream, image: Image): ImageStreamImage {
+function imageStreamImageFrom(key: ImageKey, proof: StreamProof, image: Image): ImageStreamImage {
   const metadata: ImageStreamImage['metadata'] = {
     name: imageStreamImageName(key),
     namespace: key.namespace,
     creationTimestamp: image.metadata.creationTimestamp ?? null,
   };
-  if (stream.metadata.annotations) metadata.annotations = stream.metadata.annotations;
+  if (proof.annotations) metadata.annotations = { ...proof.annotations };
   return { kind: 'ImageStreamImage', apiVersion: 'image.openshift.io/v1', metadata, image };
 }
+
+/**
+ * How long the index may have heard nothing (no event, no bookmark) and still prove a stream: past
+ * it the stream is read. The API server sends a bookmark about every minute on a quiet watch.
+ */
+export const INDEX_PROOF_MAX_SILENCE_MS = 90_000;
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -54,9 +80,13 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
  * the same way: (1) the caller may `get imagestreamimages` in that namespace — asked with the
  * caller's own credentials (SelfSubjectAccessReview, remembered briefly per identity), because
  * the API server authorizes that resource on its own; and (2) the digest is in the history of
- * the stream (or is a child of a manifest list that is), shown by one GET of the stream with the
- * caller's credentials — how the API server itself resolves an ImageStreamImage. Both run at
- * once. Every other image is fetched with one GET each, all at once (the transport queues them
+ * the stream (or is a child of a manifest list that is) — how the API server itself resolves an
+ * ImageStreamImage, reading the stream with its own privileges. The history comes from the
+ * cluster's location index while it is synced (a list, then a watch: what the API server holds,
+ * as of the last event delivered), has heard from the server within INDEX_PROOF_MAX_SILENCE_MS
+ * (a bookmark counts) and holds the stream with annotations it could keep; otherwise
+ * from one GET of the stream with the caller's credentials. Both run at once. The index only
+ * ever proves: a stream or digest it does not show is asked for as before, never refused. Every other image is fetched with one GET each, all at once (the transport queues them
  * fairly). Whatever fails — a cache read or write, the proof, one object — is confined to its
  * own keys: they are fetched from the API server, which then answers for each.
  */
@@ -115,17 +145,33 @@ export function createImageStreamImageBatch(options: ImageStreamImageBatchOption
 
   /** Digests the stream proves, with the children of cached manifest lists in its history. */
   const provenBy = async (
-    stream: ImageStream,
+    proof: StreamProof,
     cluster: string,
     wanted: readonly string[],
   ): Promise<Set<string>> => {
-    const proven = historyDigests(stream);
+    const proven = new Set(proof.history);
     if (cache && wanted.some((digest) => !proven.has(digest))) {
       const lists = await cache.getMany([...proven].map((digest) => ({ cluster, digest })));
       for (const entry of lists)
         for (const m of entry?.image.dockerImageManifests ?? []) proven.add(m.digest);
     }
     return proven;
+  };
+
+  /**
+   * The stream's history: from its cluster's index while that is synced, has heard from the API
+   * server lately and shows the stream (annotations kept), else from a GET with the caller's credentials (undefined if that fails).
+   */
+  const proofOf = async (key: StreamKey): Promise<StreamProof | undefined> => {
+    const index = options.indexes?.get(key.cluster);
+    const entry = index?.heardWithin(INDEX_PROOF_MAX_SILENCE_MS)
+      ? index.stream(key.namespace, key.stream)
+      : undefined;
+    if (entry && entry.annotations !== null) return proofOfEntry(entry);
+    const stream = await options.imageStream
+      .load(streamKey(key.cluster, key.namespace, key.stream))
+      .catch(() => undefined);
+    return stream ? proofOfStream(stream) : undefined;
   };
 
   /** Serves one stream's cached images once access is proven; returns the indices left to fetch. */
@@ -136,16 +182,14 @@ export function createImageStreamImageBatch(options: ImageStreamImageBatchOption
     results: (LoadedImageStreamImage | Error)[],
   ): Promise<readonly number[]> => {
     const first = keys[indices[0] as number] as ImageKey;
-    const [stream, allowed] = await Promise.all([
-      options.imageStream
-        .load(streamKey(first.cluster, first.namespace, first.stream))
-        .catch(() => undefined),
+    const [proof, allowed] = await Promise.all([
+      proofOf(first),
       mayGetImages(first).catch(() => false),
     ]);
     // Not proven: the API server gives each image its own answer (403, 404…).
-    if (!stream || !allowed) return indices;
+    if (!proof || !allowed) return indices;
     const proven = await provenBy(
-      stream,
+      proof,
       first.cluster,
       indices.map((i) => (keys[i] as ImageKey).digest),
     );
@@ -155,7 +199,7 @@ export function createImageStreamImageBatch(options: ImageStreamImageBatchOption
       const entry = cached[i];
       if (entry && proven.has(key.digest))
         results[i] = {
-          wire: imageStreamImageFrom(key, stream, entry.image),
+          wire: imageStreamImageFrom(key, proof, entry.image),
           cachedAt: entry.fetchedAt,
         };
       else left.push(i);

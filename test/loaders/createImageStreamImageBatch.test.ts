@@ -2,10 +2,16 @@ import DataLoader from 'dataloader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessReviews, type AccessReviews } from '../../src/authz/createAccessReviews.js';
 import { createContentCache, type ContentCache } from '../../src/cache/createContentCache.js';
+import {
+  createLocationIndex,
+  MAX_KEPT_ANNOTATION_BYTES,
+  type LocationIndex,
+} from '../../src/clusters/createLocationIndex.js';
 import { GatewayError } from '../../src/errors.js';
 import type { LoadedImageStreamImage } from '../../src/loaders/createLoaders.js';
 import {
   createImageStreamImageBatch,
+  INDEX_PROOF_MAX_SILENCE_MS,
   type ImageStreamImageBatchOptions,
 } from '../../src/loaders/createImageStreamImageBatch.js';
 import { imageKey, streamCacheKey, streamKey, type StreamKey } from '../../src/loaders/keys.js';
@@ -17,6 +23,7 @@ import {
 } from '../../src/upstream/createImageApiClient.js';
 import { startRecordingServer } from '../helpers/startRecordingServer.js';
 import { captureLogs } from '../helpers/captureLogs.js';
+import { until } from '../helpers/until.js';
 import {
   startSimulatedClusters,
   tagHistory,
@@ -316,5 +323,132 @@ describe('createImageStreamImageBatch with a cache', () => {
       'cache write failed: cache is full',
       'cache write failed: cache is full',
     ]);
+  });
+});
+
+describe('createImageStreamImageBatch with a cache and a synced location index', () => {
+  let index: LocationIndex;
+  const python38 = (): string[] => tagHistory(clusters.sim('east'), 'openshift', 'python', '3.8');
+  const stream = (): ReturnType<LocationIndex['stream']> => index.stream('openshift', 'python');
+
+  beforeAll(async () => {
+    index = createLocationIndex(clientOf('east'));
+    index.start();
+    await until(() => index.synced && clusters.sim('east').watches.open === 1, 'index synced');
+  });
+  afterAll(async () => {
+    await index.stop();
+  });
+
+  /** Cache and reviews warmed by the gateway, then the caller's batch with the index. */
+  async function withIndex(call: CallOptions, digests: string[]) {
+    const shared = await warmCache(digests.map((d) => [pythonStream, d]));
+    const indexes = new Map([['east', index]]);
+    return newBatch(call, { ...shared, indexes }).batch(
+      digests.map((d) => imageKey(pythonStream, d)),
+    );
+  }
+
+  it('proves cached images from the index: no read of the stream, the answer the API server gives', async () => {
+    const results = await withIndex(READER, [python, oldPython]);
+    expect(results.map(outcome)).toEqual(['cached', 'cached']);
+    // The access review is still asked with the caller's credentials; the stream is not read.
+    expect(upstreamRequests(clusters.sim('east'))).toEqual([
+      'POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+    ]);
+    const real = await clientOf('east').getImageStreamImage(
+      'openshift',
+      `python@${python}`,
+      READER,
+    );
+    expect(real.metadata.annotations).toBeTruthy();
+    expect((results[0] as LoadedImageStreamImage).wire).toEqual(real);
+  });
+
+  it('still lets the API server answer a caller who may not get images', async () => {
+    const results = await withIndex(STREAMS_ONLY, [python]);
+    expect(results.map(outcome)).toEqual(['FORBIDDEN']);
+    expect(clusters.sim('east').count('imagestreamimages')).toBe(1);
+  });
+
+  it('reads the stream while the index is not synced, and when it could not keep the annotations', async () => {
+    const sim = clusters.sim('east');
+    const original = sim.data.streams.get('openshift')?.get('python');
+    if (!original) throw new Error('no python stream');
+    const large = { description: 'x'.repeat(MAX_KEPT_ANNOTATION_BYTES) };
+    sim.changes.putImageStream({
+      ...original,
+      metadata: { ...original.metadata, annotations: large },
+    });
+    await until(() => stream()?.annotations === null, 'the index saw the large annotations');
+    const results = await withIndex(READER, [python]);
+    expect(results.map(outcome)).toEqual(['cached']);
+    expect(sim.count('imagestreams')).toBe(1);
+    expect((results[0] as LoadedImageStreamImage).wire.metadata.annotations).toEqual(large);
+    sim.changes.putImageStream(original);
+    await until(() => stream()?.annotations !== null, 'the index saw the annotations back');
+  });
+
+  it('stops proving a digest once the watch shows its stream gone, and the API server answers', async () => {
+    const sim = clusters.sim('east');
+    const original = sim.data.streams.get('openshift')?.get('python');
+    if (!original) throw new Error('no python stream');
+    const [digest = ''] = python38();
+    const shared = await warmCache([[pythonStream, digest]]);
+    sim.changes.deleteImageStream('openshift', 'python');
+    await until(() => stream() === undefined, 'the index saw the stream deleted');
+    clusters.resetCounts();
+    const results = await newBatch(READER, {
+      ...shared,
+      indexes: new Map([['east', index]]),
+    }).batch([imageKey(pythonStream, digest)]);
+    // Not in the index: the stream is read (404), then the image is asked for (404).
+    expect(results.map(outcome)).toEqual(['NOT_FOUND']);
+    expect(sim.count('imagestreams')).toBe(1);
+    expect(sim.count('imagestreamimages')).toBe(1);
+    sim.changes.putImageStream(original);
+    await until(() => stream() !== undefined, 'the index saw the stream back');
+  });
+
+  it('reads the stream once the index has heard nothing (no event, no bookmark) for too long', async () => {
+    let clock = Date.now();
+    const quiet = createLocationIndex(clientOf('east'), { now: () => clock });
+    quiet.start();
+    try {
+      await until(() => quiet.heardWithin(0), 'the quiet index synced');
+      const shared = await warmCache([[pythonStream, python]]);
+      const batchWith = () =>
+        newBatch(READER, { ...shared, indexes: new Map([['east', quiet]]) }).batch([
+          imageKey(pythonStream, python),
+        ]);
+      clock += INDEX_PROOF_MAX_SILENCE_MS;
+      expect((await batchWith()).map(outcome)).toEqual(['cached']);
+      expect(clusters.sim('east').count('imagestreams')).toBe(0);
+      clock += 1;
+      expect(quiet.synced).toBe(true);
+      expect((await batchWith()).map(outcome)).toEqual(['cached']);
+      expect(clusters.sim('east').count('imagestreams')).toBe(1);
+      // A bookmark is news: the index proves again.
+      clusters.sim('east').watches.bookmark();
+      await until(() => quiet.heardWithin(0), 'the bookmark arrived');
+      clusters.resetCounts();
+      expect((await batchWith()).map(outcome)).toEqual(['cached']);
+      expect(clusters.sim('east').count('imagestreams')).toBe(0);
+    } finally {
+      await quiet.stop();
+    }
+  });
+
+  it('reads the stream once the index is stopped', async () => {
+    const stopped = createLocationIndex(clientOf('east'));
+    const results = await (async () => {
+      const shared = await warmCache([[pythonStream, python]]);
+      return newBatch(READER, { ...shared, indexes: new Map([['east', stopped]]) }).batch([
+        imageKey(pythonStream, python),
+      ]);
+    })();
+    expect(stopped.synced).toBe(false);
+    expect(results.map(outcome)).toEqual(['cached']);
+    expect(clusters.sim('east').count('imagestreams')).toBe(1);
   });
 });
