@@ -5,7 +5,12 @@ import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
-import { analyzeOperation, MAX_ANALYSIS_STEPS } from './analyzeOperation.js';
+import { createOperationMemo } from '../graphql/createOperationMemo.js';
+import {
+  analyzeOperation,
+  MAX_ANALYSIS_STEPS,
+  type OperationAnalysis,
+} from './analyzeOperation.js';
 import { MAX_MERGE_WORK, screenDocument } from './screenDocument.js';
 
 /** The query limits, each with its default (README: "Limits"). */
@@ -95,6 +100,9 @@ export function createQueryLimits(
   };
 }
 
+/** The analysis of an operation (and its document) with its variables, by cluster count. */
+const rememberedAnalysis = createOperationMemo<OperationAnalysis>();
+
 /**
  * The static checks of a resolved operation with its variables: too complex to analyse, invalid
  * arguments or variables, more values than --max-nodes, a cost above --max-cost. The error to
@@ -109,7 +117,9 @@ export function checkOperationCost(
   limits: QueryLimits,
   clusterCount: number,
 ): GatewayError | undefined {
-  const analysis = analyzeOperation(schema, document, operation, variables, { clusterCount });
+  const analysis = rememberedAnalysis(schema, operation, variables, String(clusterCount), () =>
+    analyzeOperation(schema, document, operation, variables, { clusterCount }),
+  );
   if (analysis.kind === 'tooComplex') return tooComplex();
   if (analysis.kind === 'invalidArgument' || analysis.kind === 'invalidVariables') {
     return new GatewayError('BAD_USER_INPUT', analysis.message, { httpStatus: 400 });

@@ -378,6 +378,24 @@ describe('nodes: the values an answer is known to hold (--max-nodes)', () => {
     expect(small.sims['east']!.count()).toBe(0);
   });
 
+  it('judges the same query text again by its new variables (the analysis is remembered per variables)', async () => {
+    const digest = historyOf(small.sims['east']!, 'apps', 'frontend')[0];
+    const refs = (n: number) =>
+      Array.from({ length: n }, () => ({ namespace: 'apps', name: `frontend@${digest}` }));
+    const query =
+      'query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name digest } }';
+    const statuses: number[] = [];
+    // 5 refs pass, 6 do not (18 values), whatever was asked before, in any order, repeatedly.
+    for (const n of [5, 6, 5, 6, 6, 5])
+      statuses.push((await small.gql(query, { refs: refs(n) })).status);
+    expect(statuses).toEqual([200, 400, 200, 400, 400, 200]);
+    // Past the sets the memo keeps per operation (33 different counts), the first ones still hold.
+    for (let n = 1; n <= 40; n++) {
+      const { status } = await small.gql(query, { refs: refs(n % 7) });
+      expect(status).toBe(n % 7 <= 5 ? 200 : 400);
+    }
+  });
+
   it('multiplies by aliases: ten aliases of the same refs cannot build ten answers (one call, 25 MB, before)', async () => {
     const digest = historyOf(small.sims['east']!, 'apps', 'frontend')[0];
     const aliases = Array.from(

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../../context.js';
+import { createOperationMemo } from '../createOperationMemo.js';
 import { isImmutableOperation } from '../isImmutableOperation.js';
 
 /** What the HTTP adapter needs to know about one executed request to choose its caching headers. */
@@ -22,6 +23,8 @@ export function answerVerdictOf(headers: object): AnswerVerdict | undefined {
   return verdicts.get(headers);
 }
 
+const rememberedVerdict = createOperationMemo<boolean>();
+
 /**
  * Decides, per request, whether the answer holds only immutable content: statically from the
  * resolved operation and its variables (isImmutableOperation), then from the answer (an error
@@ -35,7 +38,9 @@ export const httpCachePlugin: ApolloServerPlugin<GatewayContext> = {
       async didResolveOperation({ schema, document, operation, request }) {
         immutable =
           operation !== undefined &&
-          isImmutableOperation(schema, document, operation, request.variables);
+          rememberedVerdict(schema, operation, request.variables, '', () =>
+            isImmutableOperation(schema, document, operation, request.variables),
+          );
       },
       async willSendResponse({ response, contextValue }) {
         const hasErrors =
