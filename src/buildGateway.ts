@@ -73,6 +73,7 @@ export async function buildGateway(
     queryLimits: config.queryLimits,
     cache,
     cacheMutableTtlMs: config.cacheMutableTtlMs,
+    indexProofMaxSilenceMs: config.indexProofMaxSilenceMs,
     authzCacheTtlMs: config.authzCacheTtlMs,
     locationIndex:
       config.locationIndexMaxEntries > 0

@@ -113,6 +113,8 @@ export interface ContextOptions {
   readonly loaderObserver?: LoaderObserver | undefined;
   readonly tracing?: Tracing | undefined;
   readonly cacheMutableTtlMs?: number | undefined;
+  /** See createGateway's option of that name. */
+  readonly indexProofMaxSilenceMs?: number | undefined;
   /** The location indexes by cluster (shared across requests), when they are on. */
   readonly indexes?: ReadonlyMap<string, LocationIndex> | undefined;
   /** For a subscription's start only. */
@@ -203,6 +205,8 @@ export function createContext(options: ContextOptions): GatewayContext {
       logger: options.logger,
       fanOut: options.fanOut ?? DEFAULT_FAN_OUT,
       indexes: options.indexes,
+      indexProofMaxSilenceMs:
+        options.indexProofMaxSilenceMs ?? defaultOf('index-proof-max-silence-ms'),
     }),
     limits: options.limits,
     extraErrors: [],

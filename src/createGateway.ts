@@ -48,6 +48,11 @@ export interface GatewayOptions {
   readonly cache?: ContentCache | undefined;
   /** Cached signatures and annotations older than this are read again, ms. */
   readonly cacheMutableTtlMs?: number | undefined;
+  /**
+   * A cached image read with the gateway's own credentials is proven by the synced location
+   * index while it has heard from the API server within this, ms (0: the stream is always read).
+   */
+  readonly indexProofMaxSilenceMs?: number | undefined;
   /** How long an access review answer is reused for one identity, ms. */
   readonly authzCacheTtlMs?: number | undefined;
   /** Prometheus metrics (the registry and cache report into the same object). */
@@ -272,6 +277,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       cache: options.cache,
       accessReviews,
       cacheMutableTtlMs: options.cacheMutableTtlMs,
+      indexProofMaxSilenceMs: options.indexProofMaxSilenceMs,
       loaderObserver: metrics,
       tracing: options.tracing,
       indexes,

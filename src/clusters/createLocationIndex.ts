@@ -132,6 +132,11 @@ export interface LocationIndexOptions {
   /** The clock (epoch ms); injectable so tests move time instead of waiting (default Date.now). */
   readonly now?: (() => number) | undefined;
   /**
+   * A monotonic clock (ms) for heardWithin, which a step of the wall clock (NTP, by hand) must
+   * not fool; injectable for tests (default performance.now).
+   */
+  readonly monotonic?: (() => number) | undefined;
+  /**
    * A full list this often (jittered ±10 %), whatever the watch says: bounds how stale the index
    * can be when a watch misses changes without failing (default 10 minutes; 0: never).
    */
@@ -258,6 +263,9 @@ export function createLocationIndex(
   const delay = options.delay ?? realDelay;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
+  const monotonic = options.monotonic ?? (() => performance.now());
+  /** monotonic() when something last arrived (a completed list, any watch event). */
+  let heardAt: number | undefined;
   const relistMs = options.relistMs ?? 600_000;
   const overflowRetryMs = options.overflowRetryMs ?? 300_000;
   /** ±10 % around `ms`, so that many gateways do not relist together. */
@@ -401,6 +409,7 @@ export function createLocationIndex(
     resourceVersion = version;
     listedAt = now();
     freshAt = listedAt;
+    heardAt = monotonic();
     lists += 1;
     state = shortWatches < SHORT_WATCHES_BEFORE_RESYNCING ? 'synced' : 'resyncing';
     reportSize();
@@ -476,6 +485,7 @@ export function createLocationIndex(
           apply(event);
           seen += 1;
           freshAt = now();
+          heardAt = monotonic();
           if (seen === 1) {
             state = 'synced';
             failures = 0;
@@ -555,7 +565,7 @@ export function createLocationIndex(
       return state === 'synced';
     },
     heardWithin(maxAgeMs) {
-      return state === 'synced' && freshAt !== undefined && now() - freshAt <= maxAgeMs;
+      return state === 'synced' && heardAt !== undefined && monotonic() - heardAt <= maxAgeMs;
     },
     stream(namespace, name) {
       return streams.get(keyOf(namespace, name));

@@ -428,6 +428,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'cached signatures and annotations older than this are read again',
   },
   {
+    name: 'index-proof-max-silence-ms',
+    kind: 'integer',
+    group: 'Cache',
+    commands: SERVE,
+    value: 'N',
+    min: 0,
+    max: 3_600_000,
+    default: 90_000,
+    help: "with the gateway's own credentials, a cached image is proven by the synced location index while it has heard from the API server (an event or bookmark) within this; else its stream is read (0: always read)",
+  },
+  {
     name: 'authz-cache-ttl-ms',
     kind: 'integer',
     group: 'Cache',

@@ -52,6 +52,7 @@ export interface ServeConfig {
   /** In-process content cache size, bytes; 0 turns the cache off. */
   readonly cacheMaxBytes: number;
   readonly cacheMutableTtlMs: number;
+  readonly indexProofMaxSilenceMs: number;
   readonly authzCacheTtlMs: number;
   /** 0: no location index. */
   readonly locationIndexMaxEntries: number;
@@ -427,6 +428,7 @@ function serveConfig(r: Reader): ServeConfig {
     maxSubscriptions,
     cacheMaxBytes: r.int('cache-max-bytes'),
     cacheMutableTtlMs: r.int('cache-mutable-ttl-ms'),
+    indexProofMaxSilenceMs: r.int('index-proof-max-silence-ms'),
     authzCacheTtlMs: r.int('authz-cache-ttl-ms'),
     locationIndexMaxEntries: r.int('location-index-max-entries'),
     redisUrl: redis,

@@ -4,7 +4,11 @@ import type { CachedImage, ContentCache } from '../cache/createContentCache.js';
 import type { IndexedStream, LocationIndex } from '../clusters/createLocationIndex.js';
 import { headerOf } from '../upstream/headerNameOf.js';
 import type { Logger } from '../logger.js';
-import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
+import {
+  credentialOf,
+  type CallOptions,
+  type ImageApiClient,
+} from '../upstream/createImageApiClient.js';
 import { malformedBody } from '../upstream/toGatewayError.js';
 import type { Image, ImageStream, ImageStreamImage } from '../upstream/types.js';
 import type { LoadedImageStreamImage, LoaderObserver } from './createLoaders.js';
@@ -29,6 +33,8 @@ export interface ImageStreamImageBatchOptions {
    * reading the stream (see the batch).
    */
   readonly indexes?: ReadonlyMap<string, LocationIndex> | undefined;
+  /** How long the index may have heard nothing and still prove, ms (0 or absent: never). */
+  readonly indexProofMaxSilenceMs?: number | undefined;
   readonly observer?: LoaderObserver | undefined;
   readonly logger?: Logger | undefined;
 }
@@ -65,12 +71,6 @@ function imageStreamImageFrom(key: ImageKey, proof: StreamProof, image: Image): 
   return { kind: 'ImageStreamImage', apiVersion: 'image.openshift.io/v1', metadata, image };
 }
 
-/**
- * How long the index may have heard nothing (no event, no bookmark) and still prove a stream: past
- * it the stream is read. The API server sends a bookmark about every minute on a quiet watch.
- */
-export const INDEX_PROOF_MAX_SILENCE_MS = 90_000;
-
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -81,10 +81,12 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
  * caller's own credentials (SelfSubjectAccessReview, remembered briefly per identity), because
  * the API server authorizes that resource on its own; and (2) the digest is in the history of
  * the stream (or is a child of a manifest list that is) — how the API server itself resolves an
- * ImageStreamImage, reading the stream with its own privileges. The history comes from the
- * cluster's location index while it is synced (a list, then a watch: what the API server holds,
- * as of the last event delivered), has heard from the server within INDEX_PROOF_MAX_SILENCE_MS
- * (a bookmark counts) and holds the stream with annotations it could keep; otherwise
+ * ImageStreamImage, reading the stream with its own privileges. For a read with the gateway's own
+ * credentials, the history comes from the cluster's location index while it is synced (a list,
+ * then a watch: what the API server holds, as of the last event delivered), has heard from the
+ * server within `indexProofMaxSilenceMs` (a bookmark counts) and holds the stream with the
+ * annotations it could keep. A caller's own token (passthrough) always has the stream read with
+ * it: that read is also what shows, at once, a token revoked since its access review; otherwise
  * from one GET of the stream with the caller's credentials. Both run at once. The index only
  * ever proves: a stream or digest it does not show is asked for as before, never refused. Every other image is fetched with one GET each, all at once (the transport queues them
  * fairly). Whatever fails — a cache read or write, the proof, one object — is confined to its
@@ -159,14 +161,20 @@ export function createImageStreamImageBatch(options: ImageStreamImageBatchOption
   };
 
   /**
-   * The stream's history: from its cluster's index while that is synced, has heard from the API
-   * server lately and shows the stream (annotations kept), else from a GET with the caller's credentials (undefined if that fails).
+   * The stream's history: with the gateway's own credentials, from its cluster's index while that
+   * is synced, has heard from the API server lately and shows the stream (annotations kept), else from a GET with the caller's credentials (undefined if that fails).
    */
   const proofOf = async (key: StreamKey): Promise<StreamProof | undefined> => {
+    const client = clientOf(key.cluster);
     const index = options.indexes?.get(key.cluster);
-    const entry = index?.heardWithin(INDEX_PROOF_MAX_SILENCE_MS)
-      ? index.stream(key.namespace, key.stream)
-      : undefined;
+    const maxSilenceMs = options.indexProofMaxSilenceMs ?? 0;
+    const entry =
+      index &&
+      maxSilenceMs > 0 &&
+      credentialOf(call, headerOf(client.cluster)).kind === 'gateway' &&
+      index.heardWithin(maxSilenceMs)
+        ? index.stream(key.namespace, key.stream)
+        : undefined;
     if (entry && entry.annotations !== null) return proofOfEntry(entry);
     const stream = await options.imageStream
       .load(streamKey(key.cluster, key.namespace, key.stream))

@@ -93,6 +93,11 @@ export interface LoaderOptions {
    * a synced one; required with them, `accessReviews` narrows it to what the caller may list.
    */
   readonly indexes?: ReadonlyMap<string, LocationIndex> | undefined;
+  /**
+   * How long a synced index may have heard nothing and still prove a cached image read with the
+   * gateway's own credentials, ms (0: never; default 0 here, the CLI's default is 90 s).
+   */
+  readonly indexProofMaxSilenceMs?: number | undefined;
 }
 
 /**

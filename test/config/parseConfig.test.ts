@@ -100,6 +100,7 @@ const SAMPLES: Record<string, { readonly base: readonly string[]; readonly value
   'upstream-concurrency': { base: ['--demo'], value: '8' },
   'cache-max-bytes': { base: ['--demo'], value: '0' },
   'cache-mutable-ttl-ms': { base: ['--demo'], value: '0' },
+  'index-proof-max-silence-ms': { base: ['--demo'], value: '0' },
   'authz-cache-ttl-ms': { base: ['--demo'], value: '0' },
   'location-index-max-entries': { base: ['--demo'], value: '0' },
   'redis-url': { base: ['--demo'], value: 'redis://127.0.0.1:6379' },

@@ -11,7 +11,6 @@ import { GatewayError } from '../../src/errors.js';
 import type { LoadedImageStreamImage } from '../../src/loaders/createLoaders.js';
 import {
   createImageStreamImageBatch,
-  INDEX_PROOF_MAX_SILENCE_MS,
   type ImageStreamImageBatchOptions,
 } from '../../src/loaders/createImageStreamImageBatch.js';
 import { imageKey, streamCacheKey, streamKey, type StreamKey } from '../../src/loaders/keys.js';
@@ -42,11 +41,14 @@ const READER: CallOptions = { bearerToken: 'reader-token' };
 /** May get and list image streams, nothing else: not `get imagestreamimages`. */
 const STREAMS_ONLY: CallOptions = { bearerToken: 'streams-only-token' };
 
+/** The east cluster's tokens: the simulator reads this object on each request (revocation). */
+const grants: Record<string, unknown> = {};
+
 beforeAll(async () => {
   clusters = await startSimulatedClusters([
     {
       name: 'east',
-      grants: {
+      grants: Object.assign(grants, {
         'demo-token-east': { user: 'gateway', namespaces: '*' },
         'reader-token': { user: 'reader', namespaces: '*' },
         'streams-only-token': {
@@ -54,7 +56,7 @@ beforeAll(async () => {
           namespaces: '*',
           resources: { imagestreams: ['get', 'list'] },
         },
-      },
+      }) as NonNullable<Parameters<typeof startSimulatedClusters>[0][number]['grants']>,
     },
   ]);
   const sim = clusters.sim('east');
@@ -327,8 +329,8 @@ describe('createImageStreamImageBatch with a cache', () => {
 });
 
 describe('createImageStreamImageBatch with a cache and a synced location index', () => {
+  const SILENCE_MS = 90_000;
   let index: LocationIndex;
-  const python38 = (): string[] => tagHistory(clusters.sim('east'), 'openshift', 'python', '3.8');
   const stream = (): ReturnType<LocationIndex['stream']> => index.stream('openshift', 'python');
 
   beforeAll(async () => {
@@ -341,37 +343,60 @@ describe('createImageStreamImageBatch with a cache and a synced location index',
   });
 
   /** Cache and reviews warmed by the gateway, then the caller's batch with the index. */
-  async function withIndex(call: CallOptions, digests: string[]) {
+  async function withIndex(
+    call: CallOptions,
+    digests: string[],
+    idx: LocationIndex = index,
+    maxSilenceMs = SILENCE_MS,
+  ) {
     const shared = await warmCache(digests.map((d) => [pythonStream, d]));
-    const indexes = new Map([['east', index]]);
-    return newBatch(call, { ...shared, indexes }).batch(
-      digests.map((d) => imageKey(pythonStream, d)),
-    );
+    return newBatch(call, {
+      ...shared,
+      indexes: new Map([['east', idx]]),
+      indexProofMaxSilenceMs: maxSilenceMs,
+    }).batch(digests.map((d) => imageKey(pythonStream, d)));
   }
 
-  it('proves cached images from the index: no read of the stream, the answer the API server gives', async () => {
-    const results = await withIndex(READER, [python, oldPython]);
+  it("proves the gateway's cached images from the index: no read of the stream, the API server's answer", async () => {
+    const results = await withIndex(GATEWAY, [python, oldPython]);
     expect(results.map(outcome)).toEqual(['cached', 'cached']);
-    // The access review is still asked with the caller's credentials; the stream is not read.
+    // The access review is still asked (with the gateway's credentials); the stream is not read.
     expect(upstreamRequests(clusters.sim('east'))).toEqual([
       'POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
     ]);
-    const real = await clientOf('east').getImageStreamImage(
-      'openshift',
-      `python@${python}`,
-      READER,
-    );
+    const real = await clientOf('east').getImageStreamImage('openshift', `python@${python}`, {});
     expect(real.metadata.annotations).toBeTruthy();
     expect((results[0] as LoadedImageStreamImage).wire).toEqual(real);
   });
 
-  it('still lets the API server answer a caller who may not get images', async () => {
-    const results = await withIndex(STREAMS_ONLY, [python]);
-    expect(results.map(outcome)).toEqual(['FORBIDDEN']);
-    expect(clusters.sim('east').count('imagestreamimages')).toBe(1);
+  it("reads the stream with a caller's own token (passthrough): a revoked token shows at once", async () => {
+    const results = await withIndex(READER, [python]);
+    expect(results.map(outcome)).toEqual(['cached']);
+    expect(clusters.sim('east').count('imagestreams')).toBe(1);
+    // A token deleted after its access review: the review is still remembered, but the stream
+    // read with the token fails, so the image is asked for, and the API server answers.
+    grants['revocable-token'] = { user: 'revocable', namespaces: '*' };
+    const shared = await warmCache([[pythonStream, python]]);
+    const batch = () =>
+      newBatch(
+        { bearerToken: 'revocable-token' },
+        { ...shared, indexes: new Map([['east', index]]), indexProofMaxSilenceMs: SILENCE_MS },
+      ).batch([imageKey(pythonStream, python)]);
+    expect((await batch()).map(outcome)).toEqual(['cached']);
+    delete grants['revocable-token'];
+    clusters.resetCounts();
+    expect((await batch()).map(outcome)).toEqual(['UNAUTHENTICATED']);
+    // The review was not asked again: the stream read is what saw the revocation.
+    expect(clusters.sim('east').count('selfsubjectaccessreviews')).toBe(0);
   });
 
-  it('reads the stream while the index is not synced, and when it could not keep the annotations', async () => {
+  it('never proves from the index with a max silence of 0', async () => {
+    const results = await withIndex(GATEWAY, [python], index, 0);
+    expect(results.map(outcome)).toEqual(['cached']);
+    expect(clusters.sim('east').count('imagestreams')).toBe(1);
+  });
+
+  it('reads the stream when the index could not keep its annotations', async () => {
     const sim = clusters.sim('east');
     const original = sim.data.streams.get('openshift')?.get('python');
     if (!original) throw new Error('no python stream');
@@ -380,60 +405,69 @@ describe('createImageStreamImageBatch with a cache and a synced location index',
       ...original,
       metadata: { ...original.metadata, annotations: large },
     });
-    await until(() => stream()?.annotations === null, 'the index saw the large annotations');
-    const results = await withIndex(READER, [python]);
-    expect(results.map(outcome)).toEqual(['cached']);
-    expect(sim.count('imagestreams')).toBe(1);
-    expect((results[0] as LoadedImageStreamImage).wire.metadata.annotations).toEqual(large);
-    sim.changes.putImageStream(original);
-    await until(() => stream()?.annotations !== null, 'the index saw the annotations back');
+    try {
+      await until(() => stream()?.annotations === null, 'the index saw the large annotations');
+      const results = await withIndex(GATEWAY, [python]);
+      expect(results.map(outcome)).toEqual(['cached']);
+      expect(sim.count('imagestreams')).toBe(1);
+      expect((results[0] as LoadedImageStreamImage).wire.metadata.annotations).toEqual(large);
+    } finally {
+      sim.changes.putImageStream(original);
+      await until(() => stream()?.annotations !== null, 'the index saw the annotations back');
+    }
   });
 
   it('stops proving a digest once the watch shows its stream gone, and the API server answers', async () => {
     const sim = clusters.sim('east');
     const original = sim.data.streams.get('openshift')?.get('python');
     if (!original) throw new Error('no python stream');
-    const [digest = ''] = python38();
-    const shared = await warmCache([[pythonStream, digest]]);
+    const shared = await warmCache([[pythonStream, python]]);
     sim.changes.deleteImageStream('openshift', 'python');
-    await until(() => stream() === undefined, 'the index saw the stream deleted');
-    clusters.resetCounts();
-    const results = await newBatch(READER, {
-      ...shared,
-      indexes: new Map([['east', index]]),
-    }).batch([imageKey(pythonStream, digest)]);
-    // Not in the index: the stream is read (404), then the image is asked for (404).
-    expect(results.map(outcome)).toEqual(['NOT_FOUND']);
-    expect(sim.count('imagestreams')).toBe(1);
-    expect(sim.count('imagestreamimages')).toBe(1);
-    sim.changes.putImageStream(original);
-    await until(() => stream() !== undefined, 'the index saw the stream back');
+    try {
+      await until(() => stream() === undefined, 'the index saw the stream deleted');
+      clusters.resetCounts();
+      const results = await newBatch(GATEWAY, {
+        ...shared,
+        indexes: new Map([['east', index]]),
+        indexProofMaxSilenceMs: SILENCE_MS,
+      }).batch([imageKey(pythonStream, python)]);
+      // Not in the index: the stream is read (404), then the image is asked for (404).
+      expect(results.map(outcome)).toEqual(['NOT_FOUND']);
+      expect(sim.count('imagestreams')).toBe(1);
+      expect(sim.count('imagestreamimages')).toBe(1);
+    } finally {
+      sim.changes.putImageStream(original);
+      await until(() => stream() !== undefined, 'the index saw the stream back');
+    }
   });
 
-  it('reads the stream once the index has heard nothing (no event, no bookmark) for too long', async () => {
-    let clock = Date.now();
-    const quiet = createLocationIndex(clientOf('east'), { now: () => clock });
+  it('reads the stream once the index has heard nothing (no event, no bookmark) for too long, on a monotonic clock', async () => {
+    let clock = 0;
+    // The wall clock stepping back an hour must not make old silence look recent.
+    let wall = Date.now();
+    const quiet = createLocationIndex(clientOf('east'), {
+      monotonic: () => clock,
+      now: () => wall,
+    });
     quiet.start();
     try {
       await until(() => quiet.heardWithin(0), 'the quiet index synced');
-      const shared = await warmCache([[pythonStream, python]]);
-      const batchWith = () =>
-        newBatch(READER, { ...shared, indexes: new Map([['east', quiet]]) }).batch([
-          imageKey(pythonStream, python),
-        ]);
-      clock += INDEX_PROOF_MAX_SILENCE_MS;
-      expect((await batchWith()).map(outcome)).toEqual(['cached']);
-      expect(clusters.sim('east').count('imagestreams')).toBe(0);
+      const once = async (): Promise<number> => {
+        clusters.resetCounts();
+        const results = await withIndex(GATEWAY, [python], quiet);
+        expect(results.map(outcome)).toEqual(['cached']);
+        return clusters.sim('east').count('imagestreams');
+      };
+      clock += SILENCE_MS;
+      wall -= 3_600_000;
+      expect(await once()).toBe(0);
       clock += 1;
       expect(quiet.synced).toBe(true);
-      expect((await batchWith()).map(outcome)).toEqual(['cached']);
-      expect(clusters.sim('east').count('imagestreams')).toBe(1);
+      expect(await once()).toBe(1);
       // A bookmark is news: the index proves again.
       clusters.sim('east').watches.bookmark();
       await until(() => quiet.heardWithin(0), 'the bookmark arrived');
-      clusters.resetCounts();
-      expect((await batchWith()).map(outcome)).toEqual(['cached']);
-      expect(clusters.sim('east').count('imagestreams')).toBe(0);
+      expect(await once()).toBe(0);
     } finally {
       await quiet.stop();
     }
@@ -441,12 +475,7 @@ describe('createImageStreamImageBatch with a cache and a synced location index',
 
   it('reads the stream once the index is stopped', async () => {
     const stopped = createLocationIndex(clientOf('east'));
-    const results = await (async () => {
-      const shared = await warmCache([[pythonStream, python]]);
-      return newBatch(READER, { ...shared, indexes: new Map([['east', stopped]]) }).batch([
-        imageKey(pythonStream, python),
-      ]);
-    })();
+    const results = await withIndex(GATEWAY, [python], stopped);
     expect(stopped.synced).toBe(false);
     expect(results.map(outcome)).toEqual(['cached']);
     expect(clusters.sim('east').count('imagestreams')).toBe(1);
