@@ -1,45 +1,69 @@
 import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
-/** Variable sets remembered per operation at most (the oldest is dropped first). */
-export const MAX_MEMO_VARIABLE_SETS = 32;
+/** Characters of keys one memo holds at most (its entries are small beside their keys). */
+export const MAX_MEMO_KEY_CHARS = 1024 * 1024;
+/** Entries one memo holds at most. */
+export const MAX_MEMO_ENTRIES = 4_096;
 /** Variables whose JSON text is longer than this are never remembered (computed each time). */
 export const MAX_MEMO_KEY_LENGTH = 2_048;
+/** What an entry costs besides its key, counted against MAX_MEMO_KEY_CHARS. */
+const ENTRY_CHARS = 64;
 
 /**
  * A verdict `compute()` gives on an operation and its variables, remembered for the next request
- * that sends the same operation with the same variables. Apollo hands out the same parsed document,
- * hence the same operation node, for the same query text (its document store), so a client that
- * polls one query skips the walk. Only for pure verdicts of (schema, operation, variables, `extra`):
- * the operation node and the schema are weakly held (forgotten with Apollo's entry); per operation
- * at most MAX_MEMO_VARIABLE_SETS variable sets, each named by its JSON text of at most
- * MAX_MEMO_KEY_LENGTH characters, so a client that varies its variables costs a bounded memo and
- * a computation per request, as without one.
+ * that sends the same operation with the same variables. Apollo hands out the same parsed
+ * document, hence the same operation node, for the same query text (its document store), so a
+ * client that polls one query skips the walk. Only for pure verdicts of (schema, operation, the
+ * values of the variables it declares, `extra`): variables it does not declare are not part of
+ * the key (graphql-js ignores them, so they cannot change a verdict, and padding with them
+ * cannot multiply entries). One memo holds at most MAX_MEMO_ENTRIES entries and
+ * MAX_MEMO_KEY_CHARS characters of keys across all operations, the least recently used dropped
+ * first; an operation or schema is named by a number given on first sight (weakly held, so
+ * forgotten with Apollo's entry), and variables whose JSON text is longer than
+ * MAX_MEMO_KEY_LENGTH are computed each time, as without a memo.
  */
-export function createOperationMemo<T>(): (
+export function createOperationMemo<T extends object | boolean | number | string>(): (
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>> | undefined,
   extra: string,
   compute: () => T,
 ) => T {
-  const bySchema = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, Map<string, T>>>();
+  const ids = new WeakMap<object, number>();
+  let nextId = 0;
+  const idOf = (node: object): number => {
+    let id = ids.get(node);
+    if (id === undefined) {
+      id = nextId++;
+      ids.set(node, id);
+    }
+    return id;
+  };
+  const entries = new LRUCache<string, T>({
+    max: MAX_MEMO_ENTRIES,
+    maxSize: MAX_MEMO_KEY_CHARS,
+    sizeCalculation: (_value, key) => key.length + ENTRY_CHARS,
+  });
   return (schema, operation, variables, extra, compute) => {
-    const text = `${extra}\n${JSON.stringify(variables ?? {})}`;
-    if (text.length > MAX_MEMO_KEY_LENGTH) return compute();
-    let byOperation = bySchema.get(schema);
-    if (!byOperation) {
-      byOperation = new WeakMap();
-      bySchema.set(schema, byOperation);
-    }
-    let sets = byOperation.get(operation);
-    if (!sets) {
-      sets = new Map();
-      byOperation.set(operation, sets);
-    }
-    if (sets.has(text)) return sets.get(text) as T;
+    const declared = (operation.variableDefinitions ?? []).map((definition) => {
+      const name = definition.variable.name.value;
+      return variables !== undefined && Object.hasOwn(variables, name) ? variables[name] : null;
+    });
+    // `null` stands for absent too: a declared variable left out and one sent as null coerce
+    // differently only when it has a default, so those are told apart below.
+    const absent = (operation.variableDefinitions ?? [])
+      .map((d, i) =>
+        variables !== undefined && Object.hasOwn(variables, d.variable.name.value) ? '' : i,
+      )
+      .join(',');
+    const values = JSON.stringify(declared);
+    if (values.length > MAX_MEMO_KEY_LENGTH) return compute();
+    const key = `${idOf(schema)}:${idOf(operation)}:${extra}:${absent}:${values}`;
+    const known = entries.get(key);
+    if (known !== undefined) return known;
     const value = compute();
-    if (sets.size >= MAX_MEMO_VARIABLE_SETS) sets.delete(sets.keys().next().value as string);
-    sets.set(text, value);
+    entries.set(key, value);
     return value;
   };
 }
