@@ -33,6 +33,51 @@ const ownImportMetaUrl = {
   },
 };
 
+/**
+ * Packages our dependencies reach only on paths the gateway never takes, each with the reason.
+ * In the bundle each becomes a stub that fails loudly if it is ever used, so start-up neither
+ * compiles nor runs them (about a third of the served chunk, issue 16). Only the bundle is
+ * affected: tsc's output and the tests use the real packages.
+ */
+const NEVER_USED = {
+  // Fastify requires these only to build the default schema compilers; createHttpServer gives
+  // its own (no route has a schema), so Ajv and fast-json-stringify's compiler stay out.
+  '@fastify/ajv-compiler': 'createHttpServer gives Fastify its own validator compiler',
+  '@fastify/fast-json-stringify-compiler':
+    'createHttpServer gives Fastify its own serializer compiler',
+  // Required by fastify.inject() only, which the CLI never calls.
+  'light-my-request': 'fastify.inject() is not used by the server',
+  // got takes it (and Node's http2) for the `http2` option only, which is never set.
+  'http2-wrapper': "got's http2 option is never set",
+};
+
+/** The stub of a package of NEVER_USED: a function that throws, whose properties throw too. */
+function stubSource(name) {
+  const message = `${name} is left out of the bundle (scripts/bundle-server.mjs): ${NEVER_USED[name]}`;
+  return [
+    `const fail = () => { throw new Error(${JSON.stringify(message)}); };`,
+    'module.exports = function neverUsed() { fail(); };',
+    // got reads these two of http2-wrapper's exports, on its http2 paths only.
+    "for (const key of ['auto', 'globalAgent', 'Agent', 'request', 'get'])",
+    '  Object.defineProperty(module.exports, key, { get: fail, enumerable: true });',
+  ].join('\n');
+}
+
+const leaveOutNeverUsed = {
+  name: 'leave-out-never-used',
+  setup(b) {
+    const names = Object.keys(NEVER_USED).map((n) => n.replace(/[/\\^$.*+?()[\]{}|]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
+      path: args.path,
+      namespace: 'never-used',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'never-used' }, (args) => ({
+      contents: stubSource(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 // Chunks of an earlier build (their names carry a content hash).
 for (const file of readdirSync('dist'))
   if (file.startsWith('main-')) rmSync(join('dist', file), { force: true });
@@ -63,6 +108,6 @@ await build({
   // Loaded from node_modules at run time: it takes Node's crypto only through `module.require`,
   // which a bundled module lacks, and would hash every query with a JavaScript SHA-256 instead.
   external: ['@apollo/utils.createhash'],
-  plugins: [ownImportMetaUrl],
+  plugins: [ownImportMetaUrl, leaveOutNeverUsed],
   logLevel: 'warning',
 });
