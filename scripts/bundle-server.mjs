@@ -78,6 +78,29 @@ const leaveOutNeverUsed = {
   },
 };
 
+/**
+ * graphql-js ships the same code twice, CommonJS (`.js`, what `main` names) and ES modules
+ * (`.mjs`). Bundled as CommonJS, each of our ES modules that imports it copies its ~400 exports
+ * into a namespace object of its own at start-up (66 copies); as ES modules they are bound once.
+ * Every import and require of graphql, and of its files, takes the `.mjs`: one instance still.
+ */
+const graphqlAsEsm = {
+  name: 'graphql-as-esm',
+  setup(b) {
+    b.onResolve({ filter: /^graphql(\/.*)?$/ }, async (args) => {
+      if (args.pluginData === 'graphql-as-esm') return undefined;
+      const result = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'graphql-as-esm',
+      });
+      if (result.errors.length > 0 || !result.path.endsWith('.js')) return result;
+      return { ...result, path: result.path.replace(/\.js$/, '.mjs') };
+    });
+  },
+};
+
 // Chunks of an earlier build (their names carry a content hash).
 for (const file of readdirSync('dist'))
   if (file.startsWith('main-')) rmSync(join('dist', file), { force: true });
@@ -108,6 +131,6 @@ await build({
   // Loaded from node_modules at run time: it takes Node's crypto only through `module.require`,
   // which a bundled module lacks, and would hash every query with a JavaScript SHA-256 instead.
   external: ['@apollo/utils.createhash'],
-  plugins: [ownImportMetaUrl, leaveOutNeverUsed],
+  plugins: [ownImportMetaUrl, leaveOutNeverUsed, graphqlAsEsm],
   logLevel: 'warning',
 });
