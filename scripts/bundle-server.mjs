@@ -101,6 +101,55 @@ const graphqlAsEsm = {
   },
 };
 
+/**
+ * Work our dependencies do when loaded that only some paths we never or rarely take need: each
+ * patch makes it happen at first use instead, with the same result. Each replaced text must be
+ * found as written, or the build fails (look again at the package rather than lose a patch
+ * unnoticed when it changes).
+ */
+const LAZY_PATCHES = [
+  {
+    // got's argument checks build two Intl.ListFormat at load, for the message of a failed
+    // check only; the first Intl object a process makes loads ICU's data (tens of ms).
+    file: /[/\\]@sindresorhus[/\\]is[/\\]distribution[/\\]index\.js$/,
+    replace: ['conjunction', 'disjunction'].map((type, i) => {
+      const name = i === 0 ? 'andFormatter' : 'orFormatter';
+      const make = `new Intl.ListFormat('en', { style: 'long', type: '${type}' })`;
+      return [
+        `const ${name} = ${make};`,
+        `let ${name}Made; const ${name} = { format: (list) => (${name}Made ??= ${make}).format(list) };`,
+      ];
+    }),
+  },
+  {
+    // Fastify loads Node's http2 (three internal modules) for servers made with `http2: true`
+    // only; createHttpServer makes its own HTTP/1.1 server (serverFactory).
+    file: /[/\\]fastify[/\\]lib[/\\]server\.js$/,
+    replace: [
+      [
+        "const http2 = require('node:http2')",
+        "let http2Module; const http2 = { createServer: (...args) => (http2Module ??= require('node:http2')).createServer(...args), createSecureServer: (...args) => (http2Module ??= require('node:http2')).createSecureServer(...args) }",
+      ],
+    ],
+  },
+];
+
+const lazyPatches = {
+  name: 'lazy-patches',
+  setup(b) {
+    for (const patch of LAZY_PATCHES)
+      b.onLoad({ filter: patch.file }, async (args) => {
+        let source = await readFile(args.path, 'utf8');
+        for (const [eager, lazy] of patch.replace) {
+          if (!source.includes(eager))
+            throw new Error(`${args.path} no longer has \`${eager}\`: see LAZY_PATCHES`);
+          source = source.replace(eager, lazy);
+        }
+        return { contents: source, loader: 'js' };
+      });
+  },
+};
+
 // Chunks of an earlier build (their names carry a content hash).
 for (const file of readdirSync('dist'))
   if (file.startsWith('main-')) rmSync(join('dist', file), { force: true });
@@ -131,6 +180,6 @@ await build({
   // Loaded from node_modules at run time: it takes Node's crypto only through `module.require`,
   // which a bundled module lacks, and would hash every query with a JavaScript SHA-256 instead.
   external: ['@apollo/utils.createhash'],
-  plugins: [ownImportMetaUrl, leaveOutNeverUsed, graphqlAsEsm],
+  plugins: [ownImportMetaUrl, leaveOutNeverUsed, graphqlAsEsm, lazyPatches],
   logLevel: 'warning',
 });
