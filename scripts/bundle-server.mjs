@@ -33,6 +33,123 @@ const ownImportMetaUrl = {
   },
 };
 
+/**
+ * Packages our dependencies reach only on paths the gateway never takes, each with the reason.
+ * In the bundle each becomes a stub that fails loudly if it is ever used, so start-up neither
+ * compiles nor runs them (about a third of the served chunk, issue 16). Only the bundle is
+ * affected: tsc's output and the tests use the real packages.
+ */
+const NEVER_USED = {
+  // Fastify requires these only to build the default schema compilers; createHttpServer gives
+  // its own (no route has a schema), so Ajv and fast-json-stringify's compiler stay out.
+  '@fastify/ajv-compiler': 'createHttpServer gives Fastify its own validator compiler',
+  '@fastify/fast-json-stringify-compiler':
+    'createHttpServer gives Fastify its own serializer compiler',
+  // Required by fastify.inject() only, which the CLI never calls.
+  'light-my-request': 'fastify.inject() is not used by the server',
+  // got takes it (and Node's http2) for the `http2` option only, which is never set.
+  'http2-wrapper': "got's http2 option is never set",
+};
+
+/** The stub of a package of NEVER_USED: a function that throws, whose properties throw too. */
+function stubSource(name) {
+  const message = `${name} is left out of the bundle (scripts/bundle-server.mjs): ${NEVER_USED[name]}`;
+  return [
+    `const fail = () => { throw new Error(${JSON.stringify(message)}); };`,
+    'module.exports = function neverUsed() { fail(); };',
+    // got reads these two of http2-wrapper's exports, on its http2 paths only.
+    "for (const key of ['auto', 'globalAgent', 'Agent', 'request', 'get'])",
+    '  Object.defineProperty(module.exports, key, { get: fail, enumerable: true });',
+  ].join('\n');
+}
+
+const leaveOutNeverUsed = {
+  name: 'leave-out-never-used',
+  setup(b) {
+    const names = Object.keys(NEVER_USED).map((n) => n.replace(/[/\\^$.*+?()[\]{}|]/g, '\\$&'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({
+      path: args.path,
+      namespace: 'never-used',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'never-used' }, (args) => ({
+      contents: stubSource(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * graphql-js ships the same code twice, CommonJS (`.js`, what `main` names) and ES modules
+ * (`.mjs`). Bundled as CommonJS, each of our ES modules that imports it copies its ~400 exports
+ * into a namespace object of its own at start-up (66 copies); as ES modules they are bound once.
+ * Every import and require of graphql, and of its files, takes the `.mjs`: one instance still.
+ */
+const graphqlAsEsm = {
+  name: 'graphql-as-esm',
+  setup(b) {
+    b.onResolve({ filter: /^graphql(\/.*)?$/ }, async (args) => {
+      if (args.pluginData === 'graphql-as-esm') return undefined;
+      const result = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'graphql-as-esm',
+      });
+      if (result.errors.length > 0 || !result.path.endsWith('.js')) return result;
+      return { ...result, path: result.path.replace(/\.js$/, '.mjs') };
+    });
+  },
+};
+
+/**
+ * Work our dependencies do when loaded that only some paths we never or rarely take need: each
+ * patch makes it happen at first use instead, with the same result. Each replaced text must be
+ * found as written, or the build fails (look again at the package rather than lose a patch
+ * unnoticed when it changes).
+ */
+const LAZY_PATCHES = [
+  {
+    // got's argument checks build two Intl.ListFormat at load, for the message of a failed
+    // check only; the first Intl object a process makes loads ICU's data (tens of ms).
+    file: /[/\\]@sindresorhus[/\\]is[/\\]distribution[/\\]index\.js$/,
+    replace: ['conjunction', 'disjunction'].map((type, i) => {
+      const name = i === 0 ? 'andFormatter' : 'orFormatter';
+      const make = `new Intl.ListFormat('en', { style: 'long', type: '${type}' })`;
+      return [
+        `const ${name} = ${make};`,
+        `let ${name}Made; const ${name} = { format: (list) => (${name}Made ??= ${make}).format(list) };`,
+      ];
+    }),
+  },
+  {
+    // Fastify loads Node's http2 (three internal modules) for servers made with `http2: true`
+    // only; createHttpServer makes its own HTTP/1.1 server (serverFactory).
+    file: /[/\\]fastify[/\\]lib[/\\]server\.js$/,
+    replace: [
+      [
+        "const http2 = require('node:http2')",
+        "let http2Module; const http2 = { createServer: (...args) => (http2Module ??= require('node:http2')).createServer(...args), createSecureServer: (...args) => (http2Module ??= require('node:http2')).createSecureServer(...args) }",
+      ],
+    ],
+  },
+];
+
+const lazyPatches = {
+  name: 'lazy-patches',
+  setup(b) {
+    for (const patch of LAZY_PATCHES)
+      b.onLoad({ filter: patch.file }, async (args) => {
+        let source = await readFile(args.path, 'utf8');
+        for (const [eager, lazy] of patch.replace) {
+          if (!source.includes(eager))
+            throw new Error(`${args.path} no longer has \`${eager}\`: see LAZY_PATCHES`);
+          source = source.replace(eager, lazy);
+        }
+        return { contents: source, loader: 'js' };
+      });
+  },
+};
+
 // Chunks of an earlier build (their names carry a content hash).
 for (const file of readdirSync('dist'))
   if (file.startsWith('main-')) rmSync(join('dist', file), { force: true });
@@ -63,6 +180,6 @@ await build({
   // Loaded from node_modules at run time: it takes Node's crypto only through `module.require`,
   // which a bundled module lacks, and would hash every query with a JavaScript SHA-256 instead.
   external: ['@apollo/utils.createhash'],
-  plugins: [ownImportMetaUrl],
+  plugins: [ownImportMetaUrl, leaveOutNeverUsed, graphqlAsEsm, lazyPatches],
   logLevel: 'warning',
 });

@@ -1,6 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -60,6 +61,9 @@ export async function createApolloServer(
   const schema = options.federation
     ? await createSubgraphSchema(readSchemaText(), resolvers)
     : (options.schema ?? createExecutableSchema());
+  // Apollo installs its inline-trace plugin by default, and it acts for subgraphs only (a
+  // schema with `_Service`); loading it loads Apollo's protobuf code at every start (issue 16).
+  if (!schema.getType('_Service')) plugins.unshift(ApolloServerPluginInlineTraceDisabled());
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     // Without introspection, no message may name a field or type the caller did not (graphql-js
