@@ -457,7 +457,9 @@ export type Query = {
    * Where a digest is tagged, across clusters (all configured clusters when clusters is omitted),
    * including streams that imported a manifest list holding it. A cluster that fails, or takes
    * longer than its deadline, adds an error with `extensions.cluster` and leaves the others'
-   * locations in the result. At most 100 namespaces, and clusters x namespaces at most 500.
+   * locations in the result; so does a namespace the caller may not read in (FORBIDDEN, naming
+   * it), next to the cluster's other namespaces. At most 100 namespaces, and clusters x
+   * namespaces at most 500.
    */
   imageLocations: Array<ImageLocation>;
   /** One image stream with its spec and status tags. */

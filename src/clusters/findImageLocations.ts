@@ -10,6 +10,32 @@ export interface FoundLocation {
   readonly manifestList?: string;
 }
 
+/**
+ * A namespace the caller may not read what the answer needs in (its list of image streams, or
+ * the images that show a manifest list's children): the API server's FORBIDDEN, reported next to
+ * the locations found elsewhere, never instead of them.
+ */
+export interface RefusedNamespace {
+  readonly namespace: string;
+  readonly error: GatewayError;
+}
+
+/** One cluster's answer: the locations found, and the namespaces refused (sorted). */
+export interface LocationsAnswer {
+  readonly locations: readonly FoundLocation[];
+  readonly refused: readonly RefusedNamespace[];
+}
+
+export const isForbidden = (err: unknown): err is GatewayError =>
+  err instanceof GatewayError && err.code === 'FORBIDDEN';
+
+/** The refusals, one per namespace (the first of each), sorted by namespace. */
+export function byNamespace(refused: readonly RefusedNamespace[]): RefusedNamespace[] {
+  const first = new Map<string, RefusedNamespace>();
+  for (const r of refused) if (!first.has(r.namespace)) first.set(r.namespace, r);
+  return [...first.values()].sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
+}
+
 /** Streams are read a page at a time, so memory stays bounded by the page size. */
 export const LOCATION_PAGE_SIZE = 200;
 
@@ -91,25 +117,32 @@ export const LOCATION_NAMESPACE_CONCURRENCY = 8;
  * Every stream of one cluster whose tag history contains the digest, directly or as a child of
  * an imported manifest list: over the named namespaces (LOCATION_NAMESPACE_CONCURRENCY at a time,
  * the answer in the order named), or over the cluster-wide image stream list when none are
- * named, paging with limit/continue. The first failure is the answer; no namespace is started
- * after it.
+ * named, paging with limit/continue. A namespace the caller may not read in (FORBIDDEN) is
+ * refused alone, the others answer; any other failure is the cluster's answer, and no namespace
+ * is started after it. A cluster-wide list that is refused fails the cluster.
  */
 export async function findImageLocations(
   client: ImageApiClient,
   digest: string,
   namespaces: readonly string[] | undefined,
   call: CallOptions,
-): Promise<FoundLocation[]> {
+): Promise<LocationsAnswer> {
   const scopes = namespaces ?? [undefined];
   const perScope: FoundLocation[][] = scopes.map(() => []);
+  const refused: RefusedNamespace[] = [];
   let next = 0;
   let failed = false;
   const worker = async (): Promise<void> => {
     while (!failed && next < scopes.length) {
       const i = next++;
+      const namespace = scopes[i];
       try {
-        perScope[i] = await findIn(client, digest, scopes[i], call);
+        perScope[i] = await findIn(client, digest, namespace, call, refused);
       } catch (err) {
+        if (namespace !== undefined && isForbidden(err)) {
+          refused.push({ namespace, error: err });
+          continue;
+        }
         failed = true;
         throw err;
       }
@@ -118,15 +151,19 @@ export async function findImageLocations(
   await Promise.all(
     Array.from({ length: Math.min(LOCATION_NAMESPACE_CONCURRENCY, scopes.length) }, worker),
   );
-  return perScope.flat();
+  return { locations: perScope.flat(), refused: byNamespace(refused) };
 }
 
-/** The locations in one namespace (undefined: every namespace), a page at a time. */
+/**
+ * The locations in one namespace (undefined: every namespace), a page at a time. A stream whose
+ * list children the caller may not read is left out, its namespace added to `refused`.
+ */
 async function findIn(
   client: ImageApiClient,
   digest: string,
   namespace: string | undefined,
   call: CallOptions,
+  refused: RefusedNamespace[],
 ): Promise<FoundLocation[]> {
   const found: FoundLocation[] = [];
   let continueToken: string | undefined;
@@ -149,7 +186,13 @@ async function findIn(
       throw err;
     }
     const located = await Promise.all(
-      (page.items ?? []).map((stream) => locate(client, stream, digest, call)),
+      (page.items ?? []).map((stream) =>
+        locate(client, stream, digest, call).catch((err: unknown) => {
+          if (!isForbidden(err)) throw err;
+          refused.push({ namespace: stream.metadata.namespace ?? '', error: err });
+          return undefined;
+        }),
+      ),
     );
     for (const location of located) if (location) found.push(location);
     continueToken = page.metadata?.continue || undefined;

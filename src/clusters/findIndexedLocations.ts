@@ -1,7 +1,13 @@
 import { GatewayError } from '../errors.js';
 import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClient.js';
 import type { IndexedStream, LocationIndex } from './createLocationIndex.js';
-import type { FoundLocation } from './findImageLocations.js';
+import {
+  byNamespace,
+  isForbidden,
+  type FoundLocation,
+  type LocationsAnswer,
+  type RefusedNamespace,
+} from './findImageLocations.js';
 
 /** Access reviews asked at once for one answer, at most (the rest wait their turn). */
 export const REVIEW_CONCURRENCY = 8;
@@ -60,8 +66,8 @@ async function inBatches<T, R>(items: readonly T[], run: (item: T) => Promise<R>
  * (same order, tags, manifest lists), with no list of image streams. The index was filled with
  * the gateway's identity, so what it holds is narrowed to what the caller may list:
  *
- * - namespaces named: each must be one the caller may list, else FORBIDDEN, as the list the
- *   API server would have refused;
+ * - namespaces named: each must be one the caller may list, else it is refused alone
+ *   (FORBIDDEN, as the list the API server would have refused), the others answer;
  * - none named: a caller who may list cluster-wide (one review) gets every location; any other
  *   caller gets the locations in exactly the namespaces it may list, without naming them: the
  *   namespaces it can see (its projects, one call) that hold the digest are reviewed, and no
@@ -71,11 +77,11 @@ async function inBatches<T, R>(items: readonly T[], run: (item: T) => Promise<R>
  * A digest held only as a child of a manifest list is found as findImageLocations finds it (the
  * stream's layers, else its list images, read with the caller's credentials), except that the
  * children of each list are remembered by the index: asked again, no read is made, but the
- * caller must be one the API server lets make that read (a review), else FORBIDDEN as the read
- * would have been — what another caller's read taught the index is never shown to a caller who
- * could not have made it.
+ * caller must be one the API server lets make that read (a review), else that namespace is
+ * refused (FORBIDDEN) as the read would have been — what another caller's read taught the index
+ * is never shown to a caller who could not have made it.
  */
-export async function findIndexedLocations(search: IndexedSearch): Promise<FoundLocation[]> {
+export async function findIndexedLocations(search: IndexedSearch): Promise<LocationsAnswer> {
   const { index, client, digest, namespaces, mayList } = search;
   const cluster = client.cluster.name;
   const named = namespaces ? new Set(namespaces) : undefined;
@@ -85,17 +91,20 @@ export async function findIndexedLocations(search: IndexedSearch): Promise<Found
   const lists = preservedElsewhere.filter(inScope);
 
   let allowed: (namespace: string) => boolean;
+  const refused: RefusedNamespace[] = [];
   if (named) {
-    const refused = (
-      await inBatches([...named], async (ns) => ((await mayList(ns)) ? undefined : ns))
-    ).find((ns) => ns !== undefined);
-    if (refused !== undefined)
-      throw new GatewayError(
-        'FORBIDDEN',
-        `cluster "${cluster}": the caller may not list image streams in namespace "${refused}"`,
-        { cluster, upstream: { status: 403, reason: 'Forbidden' } },
-      );
-    allowed = () => true;
+    const answers = await inBatches([...named], mayList);
+    const refusedNames = new Set([...named].filter((_ns, i) => answers[i] !== true));
+    for (const ns of refusedNames)
+      refused.push({
+        namespace: ns,
+        error: new GatewayError(
+          'FORBIDDEN',
+          `cluster "${cluster}": the caller may not list image streams in namespace "${ns}"`,
+          { cluster, upstream: { status: 403, reason: 'Forbidden' } },
+        ),
+      });
+    allowed = (ns) => !refusedNames.has(ns);
   } else if (await mayList('')) {
     allowed = () => true;
   } else {
@@ -121,7 +130,14 @@ export async function findIndexedLocations(search: IndexedSearch): Promise<Found
         for (const tag of s.preserved)
           for (const image of s.tags.get(tag) ?? []) if (image !== digest) candidates.add(image);
         if (candidates.size === 0) return undefined;
-        const list = await listHolding(search, s, candidates);
+        let list: string | undefined;
+        try {
+          list = await listHolding(search, s, candidates);
+        } catch (err) {
+          if (!isForbidden(err)) throw err;
+          refused.push({ namespace: s.namespace, error: err });
+          return undefined;
+        }
         return list
           ? {
               namespace: s.namespace,
@@ -133,7 +149,7 @@ export async function findIndexedLocations(search: IndexedSearch): Promise<Found
       }),
   );
   for (const location of children) if (location) found.push(location);
-  return found.sort(byPlace);
+  return { locations: found.sort(byPlace), refused: byNamespace(refused) };
 }
 
 /** Which candidate is a manifest list holding the digest; children unknown to the index are read. */

@@ -3,7 +3,7 @@ import { identityOf, type AccessReviews } from '../authz/createAccessReviews.js'
 import type { ContentCache } from '../cache/createContentCache.js';
 import type { ClusterRegistry } from '../clusters/createClusterRegistry.js';
 import { fanOut, type FanOutOptions } from '../clusters/fanOut.js';
-import { findImageLocations, type FoundLocation } from '../clusters/findImageLocations.js';
+import { findImageLocations, type LocationsAnswer } from '../clusters/findImageLocations.js';
 import type { LocationIndex } from '../clusters/createLocationIndex.js';
 import { findIndexedLocations, MAX_LOCATION_REVIEWS } from '../clusters/findIndexedLocations.js';
 import { GatewayError } from '../errors.js';
@@ -62,7 +62,8 @@ export interface Loaders extends WorkloadLoaders {
    */
   readonly namespaces: DataLoader<string, ProjectList, string>;
   /** Where a digest is tagged, per cluster, each cluster within its own deadline. */
-  readonly imageLocations: DataLoader<LocationKey, readonly FoundLocation[], string>;
+  /** Per cluster: the locations, and the namespaces refused to the caller (next to them). */
+  readonly imageLocations: DataLoader<LocationKey, LocationsAnswer, string>;
   /**
    * Whether the request's identity may watch image streams in a namespace of a cluster (`` for
    * every namespace), as the API server decides it for the caller's own credentials (the gateway's
@@ -188,15 +189,15 @@ export function createLoaders(options: LoaderOptions): Loaders {
 
   const imageLocations = async (
     keys: readonly LocationKey[],
-  ): Promise<(readonly FoundLocation[] | Error)[]> => {
+  ): Promise<(LocationsAnswer | Error)[]> => {
     observer?.loaderBatch('imageLocations', keys.length);
     // Clusters unknown to the registry fail alone; the others fan out, each with its deadline.
     const known: { key: LocationKey; client: ImageApiClient; index: number }[] = [];
-    const results: (readonly FoundLocation[] | Error)[] = keys.map((key, index) => {
+    const results: (LocationsAnswer | Error)[] = keys.map((key, index) => {
       const client = registry.get(key.cluster);
       if (client) known.push({ key, client, index });
       return client
-        ? []
+        ? { locations: [], refused: [] }
         : asError(
             new GatewayError('INTERNAL_SERVER_ERROR', `no client for cluster "${key.cluster}"`),
           );

@@ -45,10 +45,13 @@ async function loadImage(
   digest: string,
 ): Promise<ImageModel> {
   const found = await ctx.loaders.imageLocations.load({ cluster, digest, namespaces: undefined });
-  const first = [...found].sort(
+  const first = [...found.locations].sort(
     (a, b) => a.namespace.localeCompare(b.namespace) || a.stream.localeCompare(b.stream),
   )[0];
   if (!first) {
+    // Not found where the caller may look, and refused somewhere: the refusal is the answer.
+    const refused = found.refused[0];
+    if (refused) throw refused.error;
     throw new GatewayError(
       'NOT_FOUND',
       `No image stream that these credentials can read on cluster "${cutForMessage(cluster)}" holds image ${digest}.`,

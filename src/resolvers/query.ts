@@ -86,7 +86,10 @@ export const Query: QueryResolvers = {
         ctx.extraErrors.push(locatedError(result, info.fieldNodes, responsePathAsArray(info.path)));
         return;
       }
-      for (const location of result) {
+      // So is a namespace refused to the caller, next to the cluster's other namespaces.
+      for (const { error } of result.refused)
+        ctx.extraErrors.push(locatedError(error, info.fieldNodes, responsePathAsArray(info.path)));
+      for (const location of result.locations) {
         out.push({
           cluster,
           namespace: location.namespace,

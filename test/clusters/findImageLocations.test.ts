@@ -4,6 +4,7 @@ import {
   LOCATION_NAMESPACE_CONCURRENCY,
   LOCATION_PAGE_SIZE,
   tagsContaining,
+  type FoundLocation,
 } from '../../src/clusters/findImageLocations.js';
 import type { ImageApiClient } from '../../src/upstream/createImageApiClient.js';
 import type { ImageStream } from '../../src/upstream/types.js';
@@ -15,9 +16,19 @@ import {
 import { until } from '../helpers/until.js';
 
 let clusters: SimulatedClusters;
+
 let python: string;
 let list: string;
 let amd64: string;
+
+/** The locations of an answer that refused no namespace. */
+async function locations(
+  ...args: Parameters<typeof findImageLocations>
+): Promise<readonly FoundLocation[]> {
+  const answer = await findImageLocations(...args);
+  expect(answer.refused).toEqual([]);
+  return answer.locations;
+}
 
 beforeAll(async () => {
   clusters = await startSimulatedClusters([
@@ -80,7 +91,7 @@ describe('tagsContaining', () => {
 describe('findImageLocations', () => {
   it('finds the streams that tag a digest directly', async () => {
     clusters.resetCounts();
-    expect(await findImageLocations(client('east'), python, ['openshift'], {})).toEqual([
+    expect(await locations(client('east'), python, ['openshift'], {})).toEqual([
       { namespace: 'openshift', stream: 'python', tags: ['3.8', 'latest'] },
     ]);
     // A direct hit needs no more reads: the one layers read is for hello-multiarch, the
@@ -93,7 +104,7 @@ describe('findImageLocations', () => {
 
   it('finds a manifest-list child through the layers subresource of the list’s stream', async () => {
     clusters.resetCounts();
-    expect(await findImageLocations(client('east'), amd64, ['openshift'], {})).toEqual([
+    expect(await locations(client('east'), amd64, ['openshift'], {})).toEqual([
       { namespace: 'openshift', stream: 'hello-multiarch', tags: ['latest'], manifestList: list },
     ]);
     expect(clusters.sim('east').count('imagestreams/layers')).toBe(1);
@@ -102,7 +113,7 @@ describe('findImageLocations', () => {
 
   it('reads the candidate images instead when the layers subresource is forbidden', async () => {
     clusters.resetCounts();
-    expect(await findImageLocations(client('west'), amd64, ['openshift'], {})).toEqual([
+    expect(await locations(client('west'), amd64, ['openshift'], {})).toEqual([
       { namespace: 'openshift', stream: 'hello-multiarch', tags: ['latest'], manifestList: list },
     ]);
     expect(clusters.sim('west').count('imagestreams/layers')).toBe(1);
@@ -112,9 +123,7 @@ describe('findImageLocations', () => {
   it('looks for list children only in tags imported with PreserveOriginal', async () => {
     clusters.resetCounts();
     const elsewhere = `sha256:${'1'.repeat(64)}`;
-    expect(await findImageLocations(client('east'), elsewhere, ['openshift', 'apps'], {})).toEqual(
-      [],
-    );
+    expect(await locations(client('east'), elsewhere, ['openshift', 'apps'], {})).toEqual([]);
     // hello-multiarch is the only stream with such a tag: one layers read, for it.
     expect(layerReads()).toEqual([
       '/apis/image.openshift.io/v1/namespaces/openshift/imagestreams/hello-multiarch/layers',
@@ -139,13 +148,13 @@ describe('findImageLocations', () => {
     const last = tagHistory(sim, 'bench', 'stream-449', 'latest')[0] ?? '';
     const first = tagHistory(sim, 'bench', 'stream-000', 'latest')[0] ?? '';
     clusters.resetCounts();
-    expect(await findImageLocations(client('east'), last, ['bench'], {})).toEqual([
+    expect(await locations(client('east'), last, ['bench'], {})).toEqual([
       { namespace: 'bench', stream: 'stream-449', tags: ['latest', 'v1'] },
     ]);
     expect(LOCATION_PAGE_SIZE).toBe(200);
     expect(sim.count('imagestreams')).toBe(3);
     clusters.resetCounts();
-    expect(await findImageLocations(client('east'), first, ['bench'], {})).toEqual([
+    expect(await locations(client('east'), first, ['bench'], {})).toEqual([
       { namespace: 'bench', stream: 'stream-000', tags: ['latest', 'v1'] },
     ]);
     // Every page is read even when the first one held the answer: a digest may be tagged anywhere.
@@ -154,7 +163,7 @@ describe('findImageLocations', () => {
 
   it('searches the whole cluster when no namespaces are named', async () => {
     clusters.resetCounts();
-    expect(await findImageLocations(client('east'), python, undefined, {})).toEqual([
+    expect(await locations(client('east'), python, undefined, {})).toEqual([
       { namespace: 'openshift', stream: 'python', tags: ['3.8', 'latest'] },
     ]);
     expect(clusters.sim('east').requests.map((r) => r.path)).toEqual([
@@ -176,12 +185,31 @@ describe('findImageLocations', () => {
     });
   });
 
-  it('reports a forbidden namespace as the API server words it', async () => {
-    const err: unknown = await findImageLocations(client('west'), python, ['bench'], {}).catch(
-      (e: unknown) => e,
-    );
-    expect(err).toMatchObject({ code: 'FORBIDDEN', cluster: 'west' });
-    expect((err as Error).message).not.toContain('pass the namespaces');
+  it('reports a forbidden namespace as the API server words it, next to the namespaces that answer', async () => {
+    const answer = await findImageLocations(client('west'), python, ['bench', 'openshift'], {});
+    expect(answer.locations.map((l) => l.namespace)).toEqual(['openshift']);
+    expect(answer.refused.map((r) => r.namespace)).toEqual(['bench']);
+    const err = answer.refused[0]?.error;
+    expect(err).toMatchObject({ code: 'FORBIDDEN', cluster: 'west', upstream: { status: 403 } });
+    expect(err?.message).not.toContain('pass the namespaces');
+  });
+
+  it('leaves out a stream whose list children the caller may not read, and refuses its namespace', async () => {
+    // west may list openshift and apps but read neither layers nor (here) the list's images.
+    clusters.sim('west').addFault({
+      resource: 'imagestreamimages',
+      fault: { kind: 'status', status: 403 },
+      times: Infinity,
+    });
+    try {
+      const answer = await findImageLocations(client('west'), amd64, ['openshift', 'apps'], {});
+      expect(answer.locations).toEqual([]);
+      expect(answer.refused.map((r) => [r.namespace, r.error.code])).toEqual([
+        ['openshift', 'FORBIDDEN'],
+      ]);
+    } finally {
+      clusters.sim('west').clearFaults();
+    }
   });
 });
 
@@ -215,8 +243,8 @@ describe('findImageLocations over named namespaces', () => {
     controller.abort();
     expect(await settled).toBe('rejected');
     sim.clearFaults();
-    const found = await findImageLocations(client('east'), python, ['openshift', 'apps'], {});
-    const reversed = await findImageLocations(client('east'), python, ['apps', 'openshift'], {});
+    const found = await locations(client('east'), python, ['openshift', 'apps'], {});
+    const reversed = await locations(client('east'), python, ['apps', 'openshift'], {});
     expect(found.map((l) => l.namespace)).toEqual(['openshift']);
     expect(reversed).toEqual(found);
   });

@@ -204,6 +204,12 @@ describe('imageLocations from the index in passthrough mode', () => {
     expect(named.body.errors?.[0]?.message).toBe(
       'cluster "east": the caller may not list image streams in namespace "bench"',
     );
+    // Named with one it may list: that one answers, the other is refused next to it.
+    const both = await as('apps-only', ['bench', 'apps']);
+    expect(both.body.data?.['imageLocations']).toEqual(limited.body.data?.['imageLocations']);
+    expect(both.body.errors?.map((e) => [e.extensions?.['code'], e.message])).toEqual([
+      ['FORBIDDEN', 'cluster "east": the caller may not list image streams in namespace "bench"'],
+    ]);
     // The answers are remembered per identity: asked again, nothing goes upstream.
     stack!.resetCounts();
     expect((await as('apps-only')).body.data).toEqual(limited.body.data);
