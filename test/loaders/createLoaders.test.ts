@@ -234,7 +234,10 @@ describe('createLoaders: imageLocations', () => {
       { cluster: 'east', digest: python, namespaces: undefined },
     ]);
     expect(batches).toEqual([['imageLocations', 3]]);
-    const found = [{ namespace: 'openshift', stream: 'python', tags: ['3.8', 'latest'] }];
+    const found = {
+      locations: [{ namespace: 'openshift', stream: 'python', tags: ['3.8', 'latest'] }],
+      refused: [],
+    };
     expect(results[0]).toEqual(found);
     expect(results[1]).toMatchObject({
       code: 'FORBIDDEN',
@@ -254,9 +257,10 @@ describe('createLoaders: imageLocations', () => {
       { cluster: 'east', digest: python, namespaces: ['openshift'] },
     ]);
     expect(results[0]).toMatchObject({ code: 'INTERNAL_SERVER_ERROR' });
-    expect(results[1]).toEqual([
-      { namespace: 'openshift', stream: 'python', tags: ['3.8', 'latest'] },
-    ]);
+    expect(results[1]).toEqual({
+      locations: [{ namespace: 'openshift', stream: 'python', tags: ['3.8', 'latest'] }],
+      refused: [],
+    });
   });
 });
 
