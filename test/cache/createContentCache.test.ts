@@ -66,14 +66,29 @@ describe('createContentCache, in process', () => {
   const cacheOf = (options: Partial<ContentCacheOptions> = {}): ContentCache =>
     createContentCache({ maxBytes: 1 << 24, ttlMs: TTL, now: () => clock, ...options });
 
-  it('returns what was set, when it was read, as a fresh object on every hit', async () => {
+  it('returns what was set, when it was read, frozen: no request can change it for the next', async () => {
     const cache = cacheOf();
     cache.set({ cluster: 'east', digest: digestOf(1) }, imageOf(1));
     const [first] = await cache.getMany([{ cluster: 'east', digest: digestOf(1) }]);
     expect(first).toEqual({ image: imageOf(1), fetchedAt: NOW });
-    first!.image.dockerImageLayers!.length = 0;
+    expect(() => {
+      first!.image.dockerImageLayers!.length = 0;
+    }).toThrow(TypeError);
+    expect(() => {
+      (first!.image.dockerImageLayers![0] as { size: number }).size = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      first!.image.metadata.name = 'other';
+    }).toThrow(TypeError);
     const [second] = await cache.getMany([{ cluster: 'east', digest: digestOf(1) }]);
     expect(second).toEqual({ image: imageOf(1), fetchedAt: NOW });
+    // The parsed image is kept (the hot tier): the next hit is the same object, not a new parse.
+    expect(second).toBe(first);
+    // A new read of the image (its signatures or annotations changed) replaces it at once.
+    const changed = { ...imageOf(1), dockerImageReference: 'changed' };
+    cache.set({ cluster: 'east', digest: digestOf(1) }, changed);
+    const [third] = await cache.getMany([{ cluster: 'east', digest: digestOf(1) }]);
+    expect(third).toEqual({ image: changed, fetchedAt: NOW });
     expect(
       await cache.getMany([
         { cluster: 'west', digest: digestOf(1) },
@@ -110,6 +125,28 @@ describe('createContentCache, in process', () => {
       stringBytes(payload) + stringBytes(widePayload) + 2 * (stringBytes(key) + 120),
     );
     expect(stringBytes(widePayload)).toBe(16 + Math.ceil((2 * widePayload.length) / 8) * 8);
+  });
+
+  it('counts the parsed images it keeps at three times their text, and stays within maxBytes', async () => {
+    const maxBytes = 1 << 20;
+    const cache = cacheOf({ maxBytes });
+    const key = { cluster: 'east', digest: digestOf(1) };
+    cache.set(key, imageOf(1));
+    const before = cache.stats().bytes;
+    await cache.getMany([key]);
+    const payload = JSON.stringify({
+      cluster: 'east',
+      digest: digestOf(1),
+      fetchedAt: NOW,
+      image: imageOf(1),
+    });
+    expect(cache.stats().bytes).toBe(before + 3 * payload.length);
+    const keys = Array.from({ length: 200 }, (_, i) => ({ cluster: 'east', digest: digestOf(i) }));
+    for (const [i, k] of keys.entries()) {
+      cache.set(k, imageOf(i));
+      await cache.getMany([k]);
+      expect(cache.stats().bytes).toBeLessThanOrEqual(maxBytes);
+    }
   });
 
   it('drops the least recently used entries past maxBytes', async () => {
