@@ -7,6 +7,9 @@ export interface LinkedSignal {
   readonly dispose: () => void;
 }
 
+/** Sources already allowed any number of listeners. */
+const unbounded = new WeakSet<AbortSignal>();
+
 /**
  * A signal that aborts when any source does, or after `timeoutMs` (with the TimeoutError
  * AbortSignal.timeout gives), until dispose(). Not AbortSignal.any: on Node 20 every signal it
@@ -45,8 +48,11 @@ export function linkSignals(
       return { signal, dispose };
     }
     // A source (the shutdown signal, a subscription's) has one listener per request or event
-    // in flight: many, by design, and each removed when its request ends.
-    setMaxListeners(0, source);
+    // in flight: many, by design, and each removed when its request ends. Set once per source.
+    if (!unbounded.has(source)) {
+      setMaxListeners(0, source);
+      unbounded.add(source);
+    }
     const listener = (): void => abort(source.reason);
     source.addEventListener('abort', listener, { once: true });
     attached.push({ source, listener });
