@@ -127,7 +127,7 @@ describe('createContentCache, in process', () => {
     expect(stringBytes(widePayload)).toBe(16 + Math.ceil((2 * widePayload.length) / 8) * 8);
   });
 
-  it('counts the parsed images it keeps at three times their text, and stays within maxBytes', async () => {
+  it('counts each parsed image it keeps by its text, objects and properties, and stays within maxBytes', async () => {
     const maxBytes = 1 << 20;
     const cache = cacheOf({ maxBytes });
     const key = { cluster: 'east', digest: digestOf(1) };
@@ -140,7 +140,18 @@ describe('createContentCache, in process', () => {
       fetchedAt: NOW,
       image: imageOf(1),
     });
-    expect(cache.stats().bytes).toBe(before + 3 * payload.length);
+    let objects = 0;
+    let properties = 0;
+    const walk = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null) return;
+      objects += 1;
+      for (const v of Object.values(value)) {
+        properties += 1;
+        walk(v);
+      }
+    };
+    walk({ image: imageOf(1), fetchedAt: NOW });
+    expect(cache.stats().bytes).toBe(before + 3 * payload.length + 72 * objects + 24 * properties);
     const keys = Array.from({ length: 200 }, (_, i) => ({ cluster: 'east', digest: digestOf(i) }));
     for (const [i, k] of keys.entries()) {
       cache.set(k, imageOf(i));
@@ -195,6 +206,28 @@ describe('createContentCache, in process', () => {
       expect(entries).toBeGreaterThan(1000);
       expect(real / bytes).toBeGreaterThan(1 / 1.2);
       expect(real / bytes).toBeLessThan(1.2);
+    },
+    60_000,
+  );
+
+  // The hot tier's parsed images against the estimate it counts them by: never more heap than
+  // counted. Far less is possible (V8 may slice long strings out of the payload text rather than
+  // copy them, 9.5x less for many layers), which costs the tier room, never the bound.
+  it.each(['seed', 'volumes', 'distinct-label-keys', 'many-layers', 'tiny'])(
+    'counts the parsed images of its hot tier at no less than their heap (%s images)',
+    (shape) => {
+      const child = spawnSync(process.execPath, ['--expose-gc', HEAP_OF_CACHE, shape], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(child.stderr).toBe('');
+      const { hotBytes, hotReal } = JSON.parse(child.stdout) as {
+        hotBytes: number;
+        hotReal: number;
+      };
+      expect(hotReal).toBeGreaterThan(0);
+      expect(hotReal).toBeLessThanOrEqual(hotBytes);
+      expect(hotBytes / hotReal).toBeLessThan(12);
     },
     60_000,
   );
