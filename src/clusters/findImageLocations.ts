@@ -29,6 +29,10 @@ export interface LocationsAnswer {
 export const isForbidden = (err: unknown): err is GatewayError =>
   err instanceof GatewayError && err.code === 'FORBIDDEN';
 
+/** Locations by namespace, then stream. */
+export const byPlace = (a: FoundLocation, b: FoundLocation): number =>
+  a.namespace === b.namespace ? (a.stream < b.stream ? -1 : 1) : a.namespace < b.namespace ? -1 : 1;
+
 /** The refusals, one per namespace (the first of each), sorted by namespace. */
 export function byNamespace(refused: readonly RefusedNamespace[]): RefusedNamespace[] {
   const first = new Map<string, RefusedNamespace>();
@@ -115,9 +119,9 @@ export const LOCATION_NAMESPACE_CONCURRENCY = 8;
 
 /**
  * Every stream of one cluster whose tag history contains the digest, directly or as a child of
- * an imported manifest list: over the named namespaces (LOCATION_NAMESPACE_CONCURRENCY at a time,
- * the answer in the order named), or over the cluster-wide image stream list when none are
- * named, paging with limit/continue. A namespace the caller may not read in (FORBIDDEN) is
+ * an imported manifest list: over the named namespaces (each once, LOCATION_NAMESPACE_CONCURRENCY
+ * at a time), or over the cluster-wide image stream list when none are named, paging with
+ * limit/continue; sorted by namespace, then stream, as findIndexedLocations answers. A namespace the caller may not read in (FORBIDDEN) is
  * refused alone, the others answer; any other failure is the cluster's answer, and no namespace
  * is started after it. A cluster-wide list that is refused fails the cluster.
  */
@@ -127,7 +131,7 @@ export async function findImageLocations(
   namespaces: readonly string[] | undefined,
   call: CallOptions,
 ): Promise<LocationsAnswer> {
-  const scopes = namespaces ?? [undefined];
+  const scopes = namespaces ? [...new Set(namespaces)] : [undefined];
   const perScope: FoundLocation[][] = scopes.map(() => []);
   const refused: RefusedNamespace[] = [];
   let next = 0;
@@ -151,7 +155,7 @@ export async function findImageLocations(
   await Promise.all(
     Array.from({ length: Math.min(LOCATION_NAMESPACE_CONCURRENCY, scopes.length) }, worker),
   );
-  return { locations: perScope.flat(), refused: byNamespace(refused) };
+  return { locations: perScope.flat().sort(byPlace), refused: byNamespace(refused) };
 }
 
 /**

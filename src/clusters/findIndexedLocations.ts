@@ -3,6 +3,7 @@ import type { CallOptions, ImageApiClient } from '../upstream/createImageApiClie
 import type { IndexedStream, LocationIndex } from './createLocationIndex.js';
 import {
   byNamespace,
+  byPlace,
   isForbidden,
   type FoundLocation,
   type LocationsAnswer,
@@ -50,9 +51,6 @@ function tagsHolding(stream: IndexedStream, digest: string): string[] {
     .map(([tag]) => tag)
     .sort();
 }
-
-const byPlace = (a: FoundLocation, b: FoundLocation): number =>
-  a.namespace === b.namespace ? (a.stream < b.stream ? -1 : 1) : a.namespace < b.namespace ? -1 : 1;
 
 async function inBatches<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
@@ -159,17 +157,19 @@ async function listHolding(
   candidates: ReadonlySet<string>,
 ): Promise<string | undefined> {
   const { index, client, digest, call } = search;
+  const cluster = client.cluster.name;
+  // One refusal whether the children were learned before or are read now: the answer must not
+  // tell a caller that someone else has read them (a red team told the two apart by the text).
+  const refusal = (): GatewayError =>
+    new GatewayError(
+      'FORBIDDEN',
+      `cluster "${cluster}": the caller may not get imagestreamimages in namespace "${stream.namespace}"`,
+      { cluster, upstream: { status: 403, reason: 'Forbidden' } },
+    );
   const unknown = [...candidates].filter((c) => index.childrenOf(c) === undefined);
   if (unknown.length === 0) {
     // Every child is known from some read: this caller must be one that may make it.
-    if (!(await search.mayReadImages(stream.namespace))) {
-      const cluster = client.cluster.name;
-      throw new GatewayError(
-        'FORBIDDEN',
-        `cluster "${cluster}": the caller may not get imagestreamimages in namespace "${stream.namespace}"`,
-        { cluster, upstream: { status: 403, reason: 'Forbidden' } },
-      );
-    }
+    if (!(await search.mayReadImages(stream.namespace))) throw refusal();
   } else {
     try {
       // One call answers for every image of the stream (needs get on imagestreams/layers).
@@ -183,7 +183,9 @@ async function listHolding(
         unknown.map((c) =>
           client.getImageStreamImage(stream.namespace, `${stream.name}@${c}`, call),
         ),
-      );
+      ).catch((readErr: unknown) => {
+        throw readErr instanceof GatewayError && readErr.code === 'FORBIDDEN' ? refusal() : readErr;
+      });
       images.forEach((isi, i) => {
         // Only an answer for the digest asked about tells about that digest.
         if (isi.image.metadata.name === unknown[i])

@@ -131,6 +131,27 @@ describe('findImageLocations', () => {
     expect(clusters.sim('east').count('imagestreams')).toBe(2);
   });
 
+  it('answers each namespace once, sorted by namespace then stream, however they are named', async () => {
+    const sim = clusters.sim('east');
+    const base = sim.data.streams.get('openshift')?.get('python');
+    if (!base) throw new Error('seed');
+    // The python image tagged in a second namespace too.
+    sim.changes.putImageStream({ ...base, metadata: { ...base.metadata, namespace: 'apps' } });
+    try {
+      const expected = [
+        { namespace: 'apps', stream: 'python', tags: ['3.8', 'latest'] },
+        { namespace: 'openshift', stream: 'python', tags: ['3.8', 'latest'] },
+      ];
+      for (const named of [
+        ['openshift', 'apps'],
+        ['apps', 'openshift', 'apps', 'openshift'],
+      ])
+        expect(await locations(client('east'), python, named, {})).toEqual(expected);
+    } finally {
+      sim.changes.deleteImageStream('apps', 'python');
+    }
+  });
+
   it('lets any other failure of the layers read fail the search', async () => {
     clusters
       .sim('east')
