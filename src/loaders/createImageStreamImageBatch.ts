@@ -81,14 +81,15 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
  * caller's own credentials (SelfSubjectAccessReview, remembered briefly per identity), because
  * the API server authorizes that resource on its own; and (2) the digest is in the history of
  * the stream (or is a child of a manifest list that is) — how the API server itself resolves an
- * ImageStreamImage, reading the stream with its own privileges. For a read with the gateway's own
- * credentials, the history comes from the cluster's location index while it is synced (a list,
- * then a watch: what the API server holds, as of the last event delivered), has heard from the
- * server within `indexProofMaxSilenceMs` (a bookmark counts) and holds the stream with the
- * annotations it could keep. A caller's own token (passthrough) always has the stream read with
- * it: that read is also what shows, at once, a token revoked since its access review; otherwise
- * from one GET of the stream with the caller's credentials. Both run at once. The index only
- * ever proves: a stream or digest it does not show is asked for as before, never refused. Every other image is fetched with one GET each, all at once (the transport queues them
+ * ImageStreamImage, reading the stream with its own privileges. The history comes from one GET
+ * of the stream with the caller's credentials; or, for a read with the gateway's own credentials,
+ * from the cluster's location index while it is synced (a list, then a watch: what the API server
+ * holds, as of the last event delivered), has heard from the server within
+ * `indexProofMaxSilenceMs` (a bookmark counts) and holds the stream with the annotations it could
+ * keep. A caller's own token (passthrough) always has the stream read with it: that read also
+ * shows at once a token revoked since its access review. The review and the proof run at once.
+ * The index only ever proves: a stream or digest it does not show is asked for as before, never
+ * refused. Every other image is fetched with one GET each, all at once (the transport queues them
  * fairly). Whatever fails — a cache read or write, the proof, one object — is confined to its
  * own keys: they are fetched from the API server, which then answers for each.
  */
@@ -162,7 +163,8 @@ export function createImageStreamImageBatch(options: ImageStreamImageBatchOption
 
   /**
    * The stream's history: with the gateway's own credentials, from its cluster's index while that
-   * is synced, has heard from the API server lately and shows the stream (annotations kept), else from a GET with the caller's credentials (undefined if that fails).
+   * is synced, has heard from the API server lately and shows the stream (annotations kept);
+   * else from a GET with the caller's credentials (undefined if that fails).
    */
   const proofOf = async (key: StreamKey): Promise<StreamProof | undefined> => {
     const client = clientOf(key.cluster);
