@@ -121,9 +121,10 @@ export const LOCATION_NAMESPACE_CONCURRENCY = 8;
  * Every stream of one cluster whose tag history contains the digest, directly or as a child of
  * an imported manifest list: over the named namespaces (each once, LOCATION_NAMESPACE_CONCURRENCY
  * at a time), or over the cluster-wide image stream list when none are named, paging with
- * limit/continue; sorted by namespace, then stream, as findIndexedLocations answers. A namespace the caller may not read in (FORBIDDEN) is
- * refused alone, the others answer; any other failure is the cluster's answer, and no namespace
- * is started after it. A cluster-wide list that is refused fails the cluster.
+ * limit/continue; sorted by namespace, then stream, as findIndexedLocations answers. A namespace
+ * the caller may not read in (FORBIDDEN) is refused alone, the others answer; any other failure
+ * is the cluster's answer, and no namespace is started after it. A cluster-wide list that is
+ * refused fails the cluster.
  */
 export async function findImageLocations(
   client: ImageApiClient,
