@@ -46,20 +46,22 @@ export function createOperationMemo<T extends object | boolean | number | string
     sizeCalculation: (_value, key) => key.length + ENTRY_CHARS,
   });
   return (schema, operation, variables, extra, compute) => {
+    // Each declared variable as `[value]`, or `[]` when absent: absent and null coerce
+    // differently when the variable has a default.
     const declared = (operation.variableDefinitions ?? []).map((definition) => {
       const name = definition.variable.name.value;
-      return variables !== undefined && Object.hasOwn(variables, name) ? variables[name] : null;
+      return variables !== undefined && Object.hasOwn(variables, name) ? [variables[name]] : [];
     });
-    // `null` stands for absent too: a declared variable left out and one sent as null coerce
-    // differently only when it has a default, so those are told apart below.
-    const absent = (operation.variableDefinitions ?? [])
-      .map((d, i) =>
-        variables !== undefined && Object.hasOwn(variables, d.variable.name.value) ? '' : i,
-      )
-      .join(',');
-    const values = JSON.stringify(declared);
+    let values: string;
+    try {
+      values = JSON.stringify(declared);
+    } catch {
+      // Nested deeper than JSON.stringify recurses (a hostile body): not remembered; the
+      // computation answers for it as without a memo.
+      return compute();
+    }
     if (values.length > MAX_MEMO_KEY_LENGTH) return compute();
-    const key = `${idOf(schema)}:${idOf(operation)}:${extra}:${absent}:${values}`;
+    const key = `${idOf(schema)}:${idOf(operation)}:${extra}:${values}`;
     const known = entries.get(key);
     if (known !== undefined) return known;
     const value = compute();

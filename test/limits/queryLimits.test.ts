@@ -353,12 +353,15 @@ describe('nodes: the values an answer is known to hold (--max-nodes)', () => {
     await small.close();
   });
 
-  it('counts every field of every object, times the list sizes the arguments give: 15 pass, 16 fail', async () => {
+  /** n refs to one image of apps/frontend. */
+  const refs = (n: number) => {
     const digest = historyOf(small.sims['east']!, 'apps', 'frontend')[0];
-    const refs = (n: number) =>
-      Array.from({ length: n }, () => ({ namespace: 'apps', name: `frontend@${digest}` }));
-    const query =
-      'query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name digest } }';
+    return Array.from({ length: n }, () => ({ namespace: 'apps', name: `frontend@${digest}` }));
+  };
+  const query =
+    'query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name digest } }';
+
+  it('counts every field of every object, times the list sizes the arguments give: 15 pass, 16 fail', async () => {
     // 5 refs x (the item + name + digest) = 15.
     const ok = await small.gql(query, { refs: refs(5) });
     expect(ok.body.errors).toBeUndefined();
@@ -379,11 +382,6 @@ describe('nodes: the values an answer is known to hold (--max-nodes)', () => {
   });
 
   it('judges the same query text again by its new variables (the analysis is remembered per variables)', async () => {
-    const digest = historyOf(small.sims['east']!, 'apps', 'frontend')[0];
-    const refs = (n: number) =>
-      Array.from({ length: n }, () => ({ namespace: 'apps', name: `frontend@${digest}` }));
-    const query =
-      'query($refs: [ImageStreamImageRef!]!) { imageStreamImages(refs: $refs) { name digest } }';
     const statuses: number[] = [];
     // 5 refs pass, 6 do not (18 values), whatever was asked before, in any order, repeatedly.
     for (const n of [5, 6, 5, 6, 6, 5])
@@ -397,6 +395,18 @@ describe('nodes: the values an answer is known to hold (--max-nodes)', () => {
       });
       expect(status).toBe(n % 7 <= 5 ? 200 : 400);
     }
+  });
+
+  it('refuses variables nested deeper than JSON.stringify recurses with a 400, not a 500', async () => {
+    const depth = 50_000;
+    const res = await fetch(small.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"query":${JSON.stringify(query)},"variables":{"refs":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+    expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
 
   it('multiplies by aliases: ten aliases of the same refs cannot build ten answers (one call, 25 MB, before)', async () => {
