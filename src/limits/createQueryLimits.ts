@@ -103,11 +103,15 @@ export function createQueryLimits(
 /** The analysis of an operation (and its document) with its variables, by cluster count. */
 const rememberedAnalysis = createOperationMemo<OperationAnalysis>();
 
+/** The first sentence of a cost refusal, as a query gets it. */
+const QUERY_COST = (cost: number, limit: number): string =>
+  `Query cost ${cost} exceeds the limit of ${limit}.`;
+
 /**
  * The static checks of a resolved operation with its variables: too complex to analyse, invalid
- * arguments or variables, more values than --max-nodes, a cost above --max-cost. The error to
- * refuse it with (HTTP 400), or undefined. Queries run it as an Apollo plugin; subscriptions
- * (src/subscriptions) call it before they start.
+ * arguments or variables, more values than --max-nodes, a cost above --max-cost (its refusal
+ * opens with `costSentence`). The error to refuse it with (HTTP 400), or undefined. Queries run
+ * it as an Apollo plugin; subscriptions (src/subscriptions) call it before they start.
  */
 export function checkOperationCost(
   schema: GraphQLSchema,
@@ -116,6 +120,7 @@ export function checkOperationCost(
   variables: Record<string, unknown>,
   limits: QueryLimits,
   clusterCount: number,
+  costSentence: (cost: number, limit: number) => string = QUERY_COST,
 ): GatewayError | undefined {
   const analysis = rememberedAnalysis(schema, operation, variables, String(clusterCount), () =>
     analyzeOperation(schema, document, operation, variables, { clusterCount }),
@@ -134,7 +139,7 @@ export function checkOperationCost(
   if (analysis.cost > limits.maxCost) {
     return new GatewayError(
       'BAD_USER_INPUT',
-      `Query cost ${analysis.cost} exceeds the limit of ${limits.maxCost}. The cost counts upstream requests: 1 per image, stream, tag or cluster status, times the size of each list the arguments give (refs, first, clusters x namespaces); lists only the data sizes count 1 and are bounded at run time by the upstream request budget.`,
+      `${costSentence(analysis.cost, limits.maxCost)} The cost counts upstream requests: 1 per image, stream, tag or cluster status, times the size of each list the arguments give (refs, first, clusters x namespaces); lists only the data sizes count 1 and are bounded at run time by the upstream request budget.`,
       { httpStatus: 400, reason: 'MAX_COST' },
     );
   }

@@ -224,22 +224,10 @@ export function createStreamingOperations(options: StreamingOptions): StreamingO
       variableValues,
       subscriptionLimits,
       options.clusterCount,
+      (cost, limit) =>
+        `The selection of one event costs ${cost} upstream requests, more than the ${limit} a subscription may (it runs again at every change, for every subscriber): select what changed, and read more with a query.`,
     );
-    if (tooCostly)
-      return refusal(400, [
-        format(
-          tooCostly.message.startsWith('Query cost')
-            ? new GatewayError(
-                'BAD_USER_INPUT',
-                tooCostly.message.replace(
-                  /^Query cost (\d+) exceeds the limit of (\d+)\./,
-                  `The selection of one event costs $1 upstream requests, more than the $2 a subscription may (it runs again at every change, for every subscriber): select what changed, and read more with a query.`,
-                ),
-                { reason: 'MAX_COST' },
-              )
-            : tooCostly,
-        ),
-      ]);
+    if (tooCostly) return refusal(400, [format(tooCostly)]);
     const args: PreparedArgs = {
       schema,
       document,
